@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test lint system-deps clean
+
+# python-magic needs the C library libmagic (Debian/Ubuntu: libmagic1).
+system-deps:
+	@./scripts/ensure-system-deps.sh
+
+$(BIN)/.installed-run: setup.cfg pyproject.toml | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-dev: setup.cfg pyproject.toml | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,postgres]'
+	touch $@ $(BIN)/.installed-run
+
+run: $(BIN)/.installed-run
+	$(FLASK) init
+	$(FLASK) demo --if-empty
+	$(FLASK) demo --logins
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --timeout 60 --access-logfile - wsgi:app
+
+test: $(BIN)/.installed-dev
+	$(BIN)/ruff check .
+	$(FLASK) taxonomy check
+	$(BIN)/pytest -q
+
+lint: $(BIN)/.installed-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Search side of the repository: text extraction, analysis and the Whoosh index (no Flask)."""

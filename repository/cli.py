@@ -1,0 +1,168 @@
+"""Command line (``flask --app wsgi COMMAND``): init, org add, user add, token create, import, reindex, demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask import current_app
+from flask.cli import AppGroup
+from flask.cli import with_appcontext
+
+from . import db
+from . import protocol
+from .services import Service
+from .services import ServiceError
+
+
+def _service() -> Service:
+    return Service(current_app.extensions["repo"], db.get_session(), ip="cli")
+
+
+def _fail(exc: ServiceError) -> None:
+    raise click.ClickException(exc.message)
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create the database schema, the search index and the data folders (idempotent)."""
+    repo = current_app.extensions["repo"]
+    Path(current_app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    db.create_schema(current_app)
+    repo.store.ensure()
+    created = repo.index.open()
+    if created:
+        svc = _service()
+        with db.write(svc.session):
+            from .indexing import enqueue_rebuild
+
+            enqueue_rebuild(svc.session)
+    repo.worker.drain(timeout=30)
+    click.echo(f"Initialised {current_app.config['DATA_DIR']} (database, files, index).")
+
+
+org_cli = AppGroup("org", help="Organisations.")
+
+
+@org_cli.command("add")
+@click.argument("acronym")
+@click.option("--name", required=True, help="Full name of the organisation.")
+def org_add(acronym: str, name: str) -> None:
+    """Add an organisation; ACRONYM is its stable id (e.g. DRC)."""
+    try:
+        org = _service().add_org(protocol.SYSTEM, acronym, name)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Added organisation {org.acronym}.")
+
+
+user_cli = AppGroup("user", help="Accounts.")
+
+
+@user_cli.command("add")
+@click.argument("email")
+@click.option("--org", "org", required=True, help="Acronym of the account's organisation.")
+@click.option("--role", required=True, type=click.Choice(list(protocol.ROLES)))
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def user_add(email: str, org: str, role: str, password_stdin: bool) -> None:
+    """Add an account."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = _service().add_user(protocol.SYSTEM, email, org, role, password)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Added {user.role} {user.email} ({org.upper()}).")
+
+
+token_cli = AppGroup("token", help="API tokens.")
+
+
+@token_cli.command("create")
+@click.argument("email")
+@click.option("--days", default=365, show_default=True, help="Days until the token expires (0: never).")
+def token_create(email: str, days: int) -> None:
+    """Create an API token for EMAIL and print it as the last line."""
+    try:
+        token = _service().create_token(protocol.SYSTEM, email, days=days or None)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"API token for {email.lower()} (shown once; send it as 'Authorization: Bearer TOKEN'):")
+    click.echo(token)
+
+
+@click.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--org", "org", required=True, help="Organisation the documents belong to.")
+@click.option("--as", "as_email", required=True, help="E-mail of the account recorded as uploader.")
+def import_command(folder: Path, org: str, as_email: str) -> None:
+    """Bulk-import every supported file under FOLDER (e.g. a Dropbox export) as submissions.
+
+    Files already imported (same path for this organisation, or same content) are skipped.
+    """
+    from .importer import run_import
+
+    try:
+        summary = run_import(_service(), folder, org, as_email)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(
+        f"Imported {summary.imported}, skipped {summary.skipped} already imported, refused {len(summary.refused)}."
+    )
+    for path, reason in summary.refused[:50]:
+        click.echo(f"  refused {path}: {reason}", err=True)
+
+
+@click.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the database."""
+    try:
+        count = _service().reindex(protocol.SYSTEM)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Reindexed {count} documents.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Load only when the database has no account yet.")
+@click.option("--logins", "logins_only", is_flag=True, help="Only print how to log in as each demo role.")
+def demo_command(if_empty: bool, logins_only: bool) -> None:
+    """Load demo organisations, accounts and documents, and print how to log in."""
+    from .demo import demo_logins
+    from .demo import load_demo
+
+    svc = _service()
+    if not logins_only:
+        try:
+            loaded = load_demo(svc, if_empty=if_empty)
+        except ServiceError as exc:
+            _fail(exc)
+        if loaded:
+            click.echo(f"Loaded the demo: {loaded} documents.")
+    text = demo_logins(Path(current_app.config["DATA_DIR"]))
+    if text:
+        click.echo(text)
+    elif logins_only:
+        click.echo("No demo logins here (the demo was not loaded by this instance).")
+
+
+def register(app: Flask) -> None:
+    """Add the commands to ``app.cli``."""
+    from .cli_taxonomy import taxonomy_cli
+
+    for command in (
+        init_command,
+        org_cli,
+        user_cli,
+        token_cli,
+        import_command,
+        reindex_command,
+        demo_command,
+        taxonomy_cli,
+    ):
+        app.cli.add_command(command)

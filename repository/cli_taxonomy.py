@@ -1,0 +1,91 @@
+"""``flask taxonomy ...``: commands about the controlled vocabulary (``taxonomy.yaml``).
+
+Register with ``app.cli.add_command(taxonomy_cli)``. ``taxonomy check`` must keep working when the app itself
+cannot start because the file is broken, so it does not need an app: it takes ``--path``, else the app's
+``TAXONOMY_PATH`` when an app is loaded or loadable, else ``$REPOSITORY_TAXONOMY``, else the ``taxonomy.yaml``
+at the top of the repository. It also runs without Flask's CLI: ``python -m repository.cli_taxonomy check``.
+
+Note: Flask's CLI only finds commands that the app registers after the app has loaded. For ``check`` to be
+reachable while ``create_app`` fails, also declare it as a plugin command (``[options.entry_points]
+flask.commands = taxonomy = repository.cli_taxonomy:taxonomy_cli``) or use the ``python -m`` form.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask import has_app_context
+from flask.cli import AppGroup
+from flask.cli import ScriptInfo
+
+from .taxonomy import check_taxonomy
+from .taxonomy import load_taxonomy
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "taxonomy.yaml"
+
+taxonomy_cli = AppGroup("taxonomy", help="Check and maintain the controlled vocabulary (taxonomy.yaml).")
+
+
+def default_taxonomy_path() -> Path:
+    """The file ``taxonomy check`` reads when no ``--path`` is given (see the module docstring)."""
+    if has_app_context():
+        configured = current_app.config.get("TAXONOMY_PATH")
+        if configured:
+            return Path(configured)
+    ctx = click.get_current_context(silent=True)
+    info = ctx.find_object(ScriptInfo) if ctx is not None else None
+    if info is not None:
+        try:
+            app = info.load_app()
+        except Exception:  # a broken app (often: a broken taxonomy) must not stop the check
+            app = None
+        if app is not None and app.config.get("TAXONOMY_PATH"):
+            return Path(app.config["TAXONOMY_PATH"])
+    from_env = os.environ.get("REPOSITORY_TAXONOMY")
+    return Path(from_env) if from_env else DEFAULT_PATH
+
+
+@taxonomy_cli.command("check", with_appcontext=False)
+@click.option(
+    "--path",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to check (default: the app's TAXONOMY_PATH, else the repository's taxonomy.yaml).",
+)
+def check_command(path: Path | None) -> None:
+    """Validate the taxonomy file and report every problem.
+
+    Prints "taxonomy OK: N facets, M codes", or each problem on stderr and exits with code 1.
+    """
+    target = path if path is not None else default_taxonomy_path()
+    problems = check_taxonomy(target)
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        noun = "problem" if len(problems) == 1 else "problems"
+        click.echo(f"taxonomy check failed: {len(problems)} {noun} in {target}", err=True)
+        raise click.exceptions.Exit(1)
+    taxonomy = load_taxonomy(target)
+    click.echo(f"taxonomy OK: {len(taxonomy.facets)} facets, {len(taxonomy.codes)} codes")
+
+
+# --- Later: `taxonomy migrate` -------------------------------------------------------------------------------
+# Moves documents from retired codes to their replacements (Taxonomy.current(code_id) gives the target). It
+# needs the app (database, services, audit), so it will be a normal app command:
+#
+#     @taxonomy_cli.command("migrate")
+#     @click.option("--dry-run", is_flag=True)
+#     def migrate_command(dry_run: bool) -> None: ...
+
+
+def main() -> None:
+    """Entry point for ``python -m repository.cli_taxonomy``, usable without a working app."""
+    taxonomy_cli(prog_name="taxonomy")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Configuration: defaults here, overridden by ``REPOSITORY_*`` environment variables or a test mapping."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says what to fix."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    v = value.strip().lower()
+    if v in ("1", "on", "true", "yes"):
+        return True
+    if v in ("0", "off", "false", "no"):
+        return False
+    raise ConfigError(f"expected on or off, got {value!r}")
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, Any]:
+    """Read the documented ``REPOSITORY_*`` variables into a config mapping (without the secret key)."""
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("REPOSITORY_DATA_DIR") or "./instance").expanduser().resolve()
+    try:
+        max_mb = int(env.get("REPOSITORY_MAX_UPLOAD_MB") or 100)
+    except ValueError as exc:
+        raise ConfigError("REPOSITORY_MAX_UPLOAD_MB must be a whole number of megabytes") from exc
+    if max_mb <= 0:
+        raise ConfigError("REPOSITORY_MAX_UPLOAD_MB must be positive")
+    try:
+        rate_limits = _flag(env.get("REPOSITORY_RATE_LIMITS"), True)
+    except ConfigError as exc:
+        raise ConfigError(f"REPOSITORY_RATE_LIMITS: {exc}") from exc
+    return {
+        "DATA_DIR": str(data_dir),
+        "DATABASE_URL": env.get("REPOSITORY_DATABASE_URL") or f"sqlite:///{data_dir / 'repository.sqlite3'}",
+        "MAX_UPLOAD_MB": max_mb,
+        "RATE_LIMITS": rate_limits,
+        "SECRET_KEY": env.get("REPOSITORY_SECRET_KEY") or None,
+        "TAXONOMY_PATH": env.get("REPOSITORY_TAXONOMY") or str(PROJECT_ROOT / "taxonomy.yaml"),
+        "SESSION_COOKIE_SECURE": _flag(env.get("REPOSITORY_HTTPS"), False),
+    }
+
+
+DEFAULTS: dict[str, Any] = {
+    # Index worker: "thread" applies the outbox in a background thread of each process; "sync" applies it
+    # before the request answers (tests, CLI). Either way, one writer at a time holds the index lock.
+    "INDEX_MODE": "thread",
+    "INDEX_POLL_SECONDS": 1.0,
+    "EXTRACT_TIMEOUT": 20.0,
+    "EXTRACT_MEMORY_MB": 768,
+    "EXTRACT_CPU_SECONDS": 15,
+    "SEARCH_TIME_LIMIT": 2.0,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_FORM_PARTS": 200,
+    "MAX_FORM_MEMORY_SIZE": 1_000_000,
+    "JSON_SORT_KEYS": False,
+}
+
+
+def secret_key(data_dir: Path) -> str:
+    """Return the instance's session key, generating it once into ``<data_dir>/secret_key`` (mode 0600).
+
+    Several processes may start at once: the file is created exclusively, and a loser reads the winner's key.
+    """
+    path = data_dir / "secret_key"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            import time
+
+            time.sleep(0.05)
+        raise ConfigError(f"{path} is empty; delete it to generate a new key") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return key

@@ -1,0 +1,494 @@
+"""The information sharing protocol: the only place that decides who may do what to which document.
+
+Everything here is pure: no Flask, no database session, no I/O. The rules are data (tables below), and one
+rule set yields three answers that must always agree:
+
+* the per-document decision (:func:`can`, :func:`require`), used by every route that touches one document;
+* the SQLAlchemy filter (:func:`visible_clause`), used by every list and by the search re-check;
+* the index filter: access *labels* written with each document (:func:`labels`) and the *principals* of a caller
+  (:func:`principals`); a caller sees a search hit when the two sets intersect.
+
+The protocol fails closed: an unknown state or level, an empty label set or an empty principal set grants
+nothing, and a caller whose role is not one of :data:`ROLES` is treated as anonymous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+# --------------------------------------------------------------------------------------------------------------
+# Vocabulary
+# --------------------------------------------------------------------------------------------------------------
+
+PARTNER = "partner"
+STAFF = "staff"
+COORDINATOR = "coordinator"
+ADMIN = "admin"
+ROLES: tuple[str, ...] = (PARTNER, STAFF, COORDINATOR, ADMIN)
+
+PUBLIC = "public"
+RESTRICTED = "restricted"
+CONFIDENTIAL = "confidential"
+STRICTLY_CONFIDENTIAL = "strictly_confidential"
+#: Sharing levels, from the most open to the most closed (IASC: low, moderate, high, severe sensitivity).
+LEVELS: tuple[str, ...] = (PUBLIC, RESTRICTED, CONFIDENTIAL, STRICTLY_CONFIDENTIAL)
+
+LEVEL_LABELS: dict[str, str] = {
+    PUBLIC: "Public",
+    RESTRICTED: "Restricted",
+    CONFIDENTIAL: "Confidential",
+    STRICTLY_CONFIDENTIAL: "Strictly confidential",
+}
+
+#: What each level means (IASC Operational Guidance on Data Responsibility wording) and who receives it here.
+LEVEL_DEFINITIONS: dict[str, str] = {
+    PUBLIC: "Unlikely to cause any harm if disclosed. Anyone may read it, logged in or not.",
+    RESTRICTED: "Likely to cause minor harm if disclosed. Every account of the response may read it.",
+    CONFIDENTIAL: "Likely to cause serious harm if disclosed. The owner organisation, the organisations "
+    "granted by a coordinator, and coordinators.",
+    STRICTLY_CONFIDENTIAL: "Likely to cause severe harm if disclosed. The uploader, the people granted "
+    "by a coordinator, and coordinators.",
+}
+
+SUBMITTED = "submitted"
+RETURNED = "returned"
+WITHHELD = "withheld"
+RELEASED = "released"
+STATES: tuple[str, ...] = (SUBMITTED, RETURNED, WITHHELD, RELEASED)
+
+
+def level_rank(level: str | None) -> int:
+    """Return the position of ``level`` in :data:`LEVELS`; unknown levels rank above every real one."""
+    try:
+        return LEVELS.index(level)  # type: ignore[arg-type]
+    except ValueError:
+        return len(LEVELS)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Who is acting, and the access facts of a document
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The caller of a service: a user account, an anonymous visitor, or the system itself.
+
+    Build one with :func:`actor_for` (accounts), :data:`ANONYMOUS` or :data:`SYSTEM`.
+    """
+
+    user_id: int | None = None
+    org_id: int | None = None
+    role: str | None = None
+    system: bool = False
+
+    @property
+    def authenticated(self) -> bool:
+        """True for a real, known account."""
+        return self.user_id is not None and self.role in ROLES
+
+
+ANONYMOUS = Actor()
+#: Background work (index rebuilds, imports' bookkeeping) acts as this actor; it may read everything but is never
+#: a person, so it never appears as the author of a review decision.
+SYSTEM = Actor(system=True)
+
+
+def actor_for(user: Any) -> Actor:
+    """Build an :class:`Actor` from an account-like object (``id``, ``org_id``, ``role``, ``active``).
+
+    An inactive account, an unknown role or ``None`` gives :data:`ANONYMOUS`.
+    """
+    if user is None or not getattr(user, "active", False):
+        return ANONYMOUS
+    role = getattr(user, "role", None)
+    if role not in ROLES:
+        return ANONYMOUS
+    return Actor(user_id=user.id, org_id=user.org_id, role=role)
+
+
+@dataclass(frozen=True)
+class DocFacts:
+    """The facts about a document that access depends on, and nothing else."""
+
+    state: str | None
+    level: str | None
+    org_id: int | None
+    uploader_id: int | None
+    grant_org_ids: frozenset[int] = field(default_factory=frozenset)
+    grant_user_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+def facts_of(doc: Any) -> DocFacts:
+    """Read the access facts of a document model (or of any object with the same attributes)."""
+    return DocFacts(
+        state=doc.state,
+        level=doc.level,
+        org_id=doc.org_id,
+        uploader_id=doc.uploaded_by_id,
+        grant_org_ids=frozenset(g.org_id for g in doc.org_grants),
+        grant_user_ids=frozenset(g.user_id for g in doc.user_grants),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Audiences as data: which groups of people see a document in a given state and level
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of people, described three ways from one definition.
+
+    ``labels(doc)``: the index labels a document carries for this group;
+    ``principal(actor)``: the labels an actor holds through this group (empty when not a member);
+    ``sql(actor, cols)``: the SQL condition (on the document's columns) equivalent to membership.
+    """
+
+    name: str
+    labels: Callable[[DocFacts], frozenset[str]]
+    principals: Callable[[Actor], frozenset[str]]
+    sql: Callable[[Actor, Any], Any]
+
+
+def _none(*_args: Any) -> frozenset[str]:
+    return frozenset()
+
+
+def _sql_false(actor: Actor, cols: Any) -> Any:
+    from sqlalchemy import false
+
+    return false()
+
+
+def _sql_true(actor: Actor, cols: Any) -> Any:
+    from sqlalchemy import true
+
+    return true()
+
+
+EVERYONE = Group(
+    "everyone",
+    labels=lambda d: frozenset({"everyone"}),
+    principals=lambda a: frozenset({"everyone"}),
+    sql=_sql_true,
+)
+ACCOUNTS = Group(
+    "every logged-in account",
+    labels=lambda d: frozenset({"accounts"}),
+    principals=lambda a: frozenset({"accounts"}) if a.authenticated else frozenset(),
+    sql=lambda a, c: _sql_true(a, c) if a.authenticated else _sql_false(a, c),
+)
+COORDINATORS = Group(
+    "coordinators",
+    labels=lambda d: frozenset({"coordinators"}),
+    principals=lambda a: frozenset({"coordinators"}) if a.authenticated and a.role == COORDINATOR else frozenset(),
+    sql=lambda a, c: _sql_true(a, c) if a.authenticated and a.role == COORDINATOR else _sql_false(a, c),
+)
+OWNER_ORG = Group(
+    "the owner organisation",
+    labels=lambda d: frozenset({f"org:{d.org_id}"}) if d.org_id is not None else frozenset(),
+    principals=lambda a: frozenset({f"org:{a.org_id}"}) if a.authenticated and a.org_id is not None else frozenset(),
+    sql=lambda a, c: (c.org_id == a.org_id) if a.authenticated and a.org_id is not None else _sql_false(a, c),
+)
+GRANTED_ORGS = Group(
+    "organisations granted access",
+    labels=lambda d: frozenset(f"org:{o}" for o in d.grant_org_ids),
+    principals=OWNER_ORG.principals,
+    sql=lambda a, c: c.granted_to_org(a.org_id) if a.authenticated and a.org_id is not None else _sql_false(a, c),
+)
+UPLOADER = Group(
+    "the uploader",
+    labels=lambda d: frozenset({f"user:{d.uploader_id}"}) if d.uploader_id is not None else frozenset(),
+    principals=lambda a: frozenset({f"user:{a.user_id}"}) if a.authenticated else frozenset(),
+    sql=lambda a, c: (c.uploaded_by_id == a.user_id) if a.authenticated else _sql_false(a, c),
+)
+GRANTED_USERS = Group(
+    "people granted access",
+    labels=lambda d: frozenset(f"user:{u}" for u in d.grant_user_ids),
+    principals=UPLOADER.principals,
+    sql=lambda a, c: c.granted_to_user(a.user_id) if a.authenticated else _sql_false(a, c),
+)
+
+#: The audience table of the information sharing protocol: (state, level) -> groups. ``None`` as the level
+#: means "whatever the level" (documents that are not released). Any combination not listed has no audience.
+AUDIENCE: dict[tuple[str, str | None], tuple[Group, ...]] = {
+    (RELEASED, PUBLIC): (EVERYONE,),
+    (RELEASED, RESTRICTED): (ACCOUNTS,),
+    (RELEASED, CONFIDENTIAL): (OWNER_ORG, GRANTED_ORGS, COORDINATORS),
+    (RELEASED, STRICTLY_CONFIDENTIAL): (UPLOADER, GRANTED_USERS, COORDINATORS),
+    (SUBMITTED, None): (OWNER_ORG, COORDINATORS),
+    (RETURNED, None): (OWNER_ORG, COORDINATORS),
+    (WITHHELD, None): (OWNER_ORG, COORDINATORS),
+}
+
+_ALL_GROUPS: tuple[Group, ...] = (
+    EVERYONE,
+    ACCOUNTS,
+    COORDINATORS,
+    OWNER_ORG,
+    GRANTED_ORGS,
+    UPLOADER,
+    GRANTED_USERS,
+)
+
+
+def audience(facts: DocFacts) -> tuple[Group, ...]:
+    """Return the groups that may see a document with these facts (empty when nothing matches)."""
+    if facts.state == RELEASED:
+        return AUDIENCE.get((RELEASED, facts.level or ""), ())
+    return AUDIENCE.get((facts.state or "", None), ())
+
+
+def labels(facts: DocFacts) -> frozenset[str]:
+    """Index labels of a document: its audience written as tokens. Empty means nobody (fail closed)."""
+    out: set[str] = set()
+    for group in audience(facts):
+        out |= group.labels(facts)
+    return frozenset(out)
+
+
+def principals(actor: Actor) -> frozenset[str]:
+    """Index tokens that an actor holds; a document is visible when they meet its :func:`labels`."""
+    if actor.system:
+        return frozenset()  # the system reads documents through the database, never through search
+    out: set[str] = set()
+    for group in _ALL_GROUPS:
+        out |= group.principals(actor)
+    return frozenset(out)
+
+
+def can_view(actor: Actor, facts: DocFacts) -> bool:
+    """May ``actor`` see this document at all (metadata, text, snippets, file)?"""
+    if actor.system:
+        return True
+    doc_labels = labels(facts)
+    if not doc_labels:
+        return False
+    return bool(doc_labels & principals(actor))
+
+
+def visible_clause(actor: Actor, cols: Any) -> Any:
+    """SQLAlchemy condition selecting the documents ``actor`` may see.
+
+    ``cols`` is the Document model class (it must offer the columns ``state``, ``level``, ``org_id``,
+    ``uploaded_by_id`` and the methods ``granted_to_org(org_id)`` / ``granted_to_user(user_id)`` returning
+    EXISTS conditions). Built from :data:`AUDIENCE`, the same table as :func:`labels` and :func:`can_view`.
+    """
+    from sqlalchemy import and_
+    from sqlalchemy import false
+    from sqlalchemy import or_
+    from sqlalchemy import true
+
+    if actor.system:
+        return true()
+    branches = []
+    for (state, level), groups in AUDIENCE.items():
+        members = [g.sql(actor, cols) for g in groups]
+        cond = [cols.state == state]
+        if level is not None:
+            cond.append(cols.level == level)
+        branches.append(and_(*cond, or_(*members) if members else false()))
+    return or_(*branches) if branches else false()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Actions: who may act, and which states allow it (kept apart, as data)
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A review-workflow step: the states it may start from and the state it leads to."""
+
+    from_states: tuple[str, ...]
+    to_state: str
+
+
+#: The review workflow. ``release`` on a released document re-classifies it.
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition((RETURNED,), SUBMITTED),
+    "release": Transition((SUBMITTED, WITHHELD, RELEASED), RELEASED),
+    "return": Transition((SUBMITTED, WITHHELD), RETURNED),
+    "withhold": Transition((SUBMITTED, RETURNED, RELEASED), WITHHELD),
+}
+REVIEW_ACTIONS: tuple[str, ...] = ("release", "return", "withhold")
+
+_CONTRIBUTOR_ROLES = frozenset({PARTNER, COORDINATOR})
+
+
+def _is_coordinator(actor: Actor, facts: DocFacts | None) -> bool:
+    return actor.authenticated and actor.role == COORDINATOR
+
+
+def _is_contributor_of_owner(actor: Actor, facts: DocFacts | None) -> bool:
+    return (
+        facts is not None
+        and actor.authenticated
+        and actor.role in _CONTRIBUTOR_ROLES
+        and actor.org_id is not None
+        and actor.org_id == facts.org_id
+    )
+
+
+def _not_released(actor: Actor, facts: DocFacts | None) -> bool:
+    return facts is not None and facts.state in (SUBMITTED, RETURNED, WITHHELD)
+
+
+def _can_upload(actor: Actor, facts: DocFacts | None) -> bool:
+    return actor.authenticated and actor.role in _CONTRIBUTOR_ROLES and actor.org_id is not None
+
+
+def _is_admin(actor: Actor, facts: DocFacts | None) -> bool:
+    return actor.authenticated and actor.role == ADMIN
+
+
+def _is_account(actor: Actor, facts: DocFacts | None) -> bool:
+    return actor.authenticated
+
+
+Rule = Callable[[Actor, "DocFacts | None"], bool]
+
+#: Who may do what. Each action lists alternatives (any may grant); each alternative is a tuple of conditions
+#: (all must hold). Document actions additionally require that the actor may *see* the document (checked first,
+#: so that an invisible document answers "not found", never "forbidden").
+PERMISSIONS: dict[str, tuple[tuple[Rule, ...], ...]] = {
+    "upload": ((_can_upload,),),
+    "update": ((_is_coordinator,), (_is_contributor_of_owner, _not_released)),
+    "submit": ((_is_contributor_of_owner,),),
+    "review": ((_is_coordinator,),),
+    "see_review_details": ((_is_coordinator,), (_is_contributor_of_owner,)),
+    "see_uploader": ((_is_coordinator,), (_is_contributor_of_owner,)),
+    "read_audit": ((_is_coordinator,),),
+    "review_queue": ((_is_coordinator,),),
+    "manage_accounts": ((_is_admin,),),
+    "create_token": ((_is_account,),),
+}
+
+#: Actions that concern one document and therefore require it to be visible first.
+DOCUMENT_ACTIONS = frozenset({"view", "download", "update", "submit", "review", "see_review_details", "see_uploader"})
+
+
+def allowed(actor: Actor, action: str, facts: DocFacts | None = None) -> bool:
+    """Whether the role/organisation rules allow ``action`` (ignores the workflow state of review steps)."""
+    if action in DOCUMENT_ACTIONS:
+        if facts is None or not can_view(actor, facts):
+            return False
+        if action in ("view", "download"):
+            return True
+    if actor.system:
+        return action not in ("upload", "review", "submit", "update", "create_token")
+    alternatives = PERMISSIONS.get(action, ())
+    return any(all(rule(actor, facts) for rule in alt) for alt in alternatives)
+
+
+class Denied(Exception):
+    """The protocol refuses an action.
+
+    ``status`` is the HTTP answer a route should give: 404 when the document is invisible to the caller
+    (it must not learn that it exists), 403 when the caller is known but the action is not theirs, 401 when
+    logging in could help, 409 when the document's state does not allow the step, 422 when values are refused.
+    """
+
+    def __init__(self, status: int, code: str, message: str, reasons: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.reasons = list(reasons)
+
+
+NOT_FOUND_MESSAGE = "No document with this id."
+
+
+def require(actor: Actor, action: str, facts: DocFacts | None = None) -> None:
+    """Raise :class:`Denied` unless ``actor`` may do ``action`` (to the document with ``facts``)."""
+    if action in DOCUMENT_ACTIONS and (facts is None or not can_view(actor, facts)):
+        raise Denied(404, "not_found", NOT_FOUND_MESSAGE)
+    if allowed(actor, action, facts):
+        return
+    if not actor.authenticated and not actor.system:
+        raise Denied(401, "login_required", "Log in with an account that may do this.")
+    raise Denied(403, "forbidden", "Your account may not do this.")
+
+
+def require_transition(actor: Actor, action: str, facts: DocFacts) -> str:
+    """Check who may take a workflow step and that the document's state allows it; return the new state."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise Denied(422, "invalid_action", f"Unknown action {action!r}.")
+    require(actor, "review" if action in REVIEW_ACTIONS else action, facts)
+    if facts.state not in transition.from_states:
+        raise Denied(
+            409,
+            "invalid_state",
+            f"A document in state {facts.state!r} cannot be {_PAST.get(action, action)}.",
+        )
+    return transition.to_state
+
+
+_PAST = {"submit": "submitted", "release": "released", "return": "returned", "withhold": "withheld"}
+
+
+def check_release(level: str | None, grant_orgs: Iterable[Any], grant_users: Iterable[Any]) -> list[str]:
+    """Return the reasons why a release with these values is refused (empty list: acceptable)."""
+    reasons = []
+    if level not in LEVELS:
+        reasons.append(f"level must be one of {', '.join(LEVELS)}.")
+    if list(grant_orgs) and level != CONFIDENTIAL:
+        reasons.append("grant_orgs only applies to confidential documents.")
+    if list(grant_users) and level != STRICTLY_CONFIDENTIAL:
+        reasons.append("grant_users only applies to strictly confidential documents.")
+    return reasons
+
+
+def audience_description(facts: DocFacts) -> list[str]:
+    """Human description of who may see a document, for the document page."""
+    return [g.name for g in audience(facts)]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The benefit/risk record of a release (PIM principles; OCHA data-responsibility steps), as controlled lists
+# --------------------------------------------------------------------------------------------------------------
+
+#: Risks a coordinator weighs before sharing (likelihood x severity; the mosaic effect included).
+RISKS: dict[str, str] = {
+    "re_identification": "Re-identification of a person, household or small group, alone or combined with other data",
+    "targeting": "Targeting of people, sites or groups (attack, harassment, discrimination)",
+    "detention_refoulement": "Arrest, detention, deportation or refoulement of the people concerned",
+    "survivor_exposure": "Exposure of survivors, witnesses or case details (GBV, child protection)",
+    "staff_safety": "Safety of staff, partners or community focal points",
+    "access_loss": "Loss of humanitarian access or of relations with authorities",
+    "consent_gap": "Use not covered by the consent given when the data were collected",
+    "small_cells": "Small counts by place, sex or age that single people out",
+    "reputation": "Damage to an organisation's capacity, neutrality or reputation",
+    "misuse_by_recipient": "Use by a recipient beyond the stated purpose",
+}
+
+#: Benefits and safeguards that weigh for sharing.
+BENEFITS: dict[str, str] = {
+    "purpose_defined": "A defined purpose aimed at protection outcomes",
+    "response_planning": "Informs response planning, targeting of assistance or prioritisation",
+    "coordination": "Avoids duplication and supports referrals between partners",
+    "advocacy": "Supports advocacy with authorities or donors",
+    "institutional_memory": "Keeps institutional memory for the sector",
+    "cost_of_not_sharing": "Not sharing would leave people without services or protection",
+    "recipients_bound": "Recipients are bound by the information sharing protocol or a data-sharing agreement",
+    "aggregated_to_district": "Aggregated to district level or higher (lowest disaggregation checked)",
+    "consent_obtained": "Informed consent covers this use",
+    "anonymised": "Names and identifiers removed; small cells suppressed",
+    "mitigations_applied": "Other mitigations applied (redaction, delay, metadata only)",
+}
+
+
+def below_minimum(level: str | None, minimum_level: str | None) -> str:
+    """Why releasing at ``level`` goes below the content's ``minimum_level`` (empty string: it does not)."""
+    if not minimum_level or minimum_level not in LEVELS:
+        return ""
+    if level_rank(level) < level_rank(minimum_level):
+        return f"{LEVEL_LABELS.get(level or '', level)} is below the minimum level {LEVEL_LABELS[minimum_level]}."
+    return ""

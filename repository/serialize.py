@@ -1,0 +1,78 @@
+"""Documents and events as JSON, with the fields the caller may not see left out (decided by protocol.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import protocol
+from .models import AuditEvent
+from .models import Document
+from .protocol import Actor
+from .taxonomy import Taxonomy
+
+
+def document_json(actor: Actor, doc: Document, taxonomy: Taxonomy) -> dict[str, Any]:
+    """The interface's document object for ``actor`` (who must already be allowed to see ``doc``)."""
+    facts = protocol.facts_of(doc)
+    out: dict[str, Any] = {
+        "id": doc.id,
+        "title": doc.title,
+        "summary": doc.summary,
+        "filename": doc.filename,
+        "mime": doc.file.mime,
+        "size": doc.file.size,
+        "sha256": doc.sha256,
+        "org": doc.org.acronym,
+        "uploaded_at": doc.uploaded_at.isoformat(),
+        "published": doc.published.isoformat() if doc.published else None,
+        "state": doc.state,
+        "level": doc.level,
+        "proposed_level": doc.proposed_level,
+        "minimum_level": doc.minimum_level,
+        "codes": taxonomy.group(doc.codes),
+        "suggested_codes": doc.suggested_codes or {},
+        "detected": doc.detected or [],
+        "language": doc.language,
+        "text_status": doc.text_status,
+    }
+    if doc.text_reason:
+        out["text_reason"] = doc.text_reason
+    if protocol.allowed(actor, "see_uploader", facts):
+        out["uploaded_by"] = doc.uploaded_by.email
+    if protocol.allowed(actor, "see_review_details", facts):
+        out.update(
+            risks=doc.risks or [],
+            benefits=doc.benefits or [],
+            rationale=doc.rationale,
+            override=doc.override or None,
+            minimum_reasons=doc.minimum_reasons or [],
+            grant_orgs=sorted(g.org.acronym for g in doc.org_grants),
+            grant_users=sorted(g.user.email for g in doc.user_grants),
+            review_by=doc.review_by.isoformat() if doc.review_by else None,
+        )
+    return out
+
+
+def hit_json(doc: Document, snippet: str, taxonomy: Taxonomy) -> dict[str, Any]:
+    """One search hit."""
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "snippet": snippet,
+        "level": doc.level,
+        "state": doc.state,
+        "org": doc.org.acronym,
+        "published": doc.published.isoformat() if doc.published else None,
+        "codes": taxonomy.group(doc.codes),
+    }
+
+
+def event_json(event: AuditEvent) -> dict[str, Any]:
+    """One audit event."""
+    return {
+        "at": event.at.isoformat(),
+        "actor": event.actor_email,
+        "action": event.action,
+        "document_id": event.document_id,
+        "detail": event.detail or {},
+    }

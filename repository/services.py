@@ -1,0 +1,832 @@
+"""Business operations. Every method takes the acting :class:`~repository.protocol.Actor` first, asks
+:mod:`repository.protocol` before doing anything, runs in one database transaction, and writes the audit trail.
+
+Services never touch Flask's request globals, so the CLI, background work and tests call them directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from typing import BinaryIO
+
+from indexer.sandbox import extract_in_subprocess
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import sessionmaker
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from indexer.analysis import detect_language
+from indexer.index import QueryError
+from indexer.index import SearchIndex
+from indexer.index import SearchRequest
+
+from . import db
+from . import indexing
+from . import protocol
+from .indexing import IndexWorker
+from .models import ApiToken
+from .models import AuditEvent
+from .models import Decision
+from .models import Document
+from .models import DocumentCode
+from .models import IndexOutbox
+from .models import Organisation
+from .models import OrgGrant
+from .models import StoredFile
+from .models import User
+from .models import UserGrant
+from .models import utcnow
+from .protocol import Actor
+from .protocol import Denied
+from .sniff import UnsupportedType
+from .sniff import safe_filename
+from .sniff import sniff_file
+from .storage import FileStore
+from .storage import TooLarge
+from .taxonomy import Taxonomy
+
+log = logging.getLogger(__name__)
+
+MAX_TITLE = 300
+MAX_SUMMARY = 5000
+MAX_RATIONALE = 5000
+MAX_CODES = 50
+MAX_GRANTS = 100
+MIN_PASSWORD = 12
+_DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password")
+
+
+class ServiceError(Exception):
+    """A refused request: ``status`` is the HTTP status, ``code`` a short machine name, ``message`` for people.
+
+    ``extra`` carries additional JSON fields (e.g. ``document_id`` of a duplicate, ``reasons`` of a refusal).
+    """
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+
+def _invalid(message: str, **extra: Any) -> ServiceError:
+    return ServiceError(422, "invalid_value", message, **extra)
+
+
+def _denied(exc: Denied) -> ServiceError:
+    extra = {"reasons": exc.reasons} if exc.reasons else {}
+    return ServiceError(exc.status, exc.code, exc.message, **extra)
+
+
+@dataclass
+class Repo:
+    """What the services work with, bound once per app: config, database, file store, index, vocabulary."""
+
+    config: dict[str, Any]
+    make_session: sessionmaker
+    store: FileStore
+    index: SearchIndex
+    worker: IndexWorker
+    taxonomy: Taxonomy
+
+    def after_index_change(self, wait: bool) -> None:
+        """Get pending outbox rows applied: now (``wait``, bounded) or by the background thread."""
+        if self.config.get("INDEX_MODE") == "sync" or wait:
+            try:
+                self.worker.drain(timeout=5.0 if self.config.get("INDEX_MODE") == "sync" else 1.0)
+            except Exception:  # the rows stay pending; search leaves those documents out until applied
+                log.exception("applying the index outbox failed")
+        self.worker.wake()
+
+
+@dataclass
+class Download:
+    """What a route needs to send a stored original as an attachment."""
+
+    path: Path
+    mime: str
+    filename: str
+    size: int
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Value parsing shared by the JSON API, the HTML forms and the CLI
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def parse_date(value: Any, field: str) -> dt.date | None:
+    """Parse ``YYYY-MM-DD`` (empty gives None); anything else is a 422 naming the field."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) != 10:
+        raise _invalid(f"{field} must be a date written YYYY-MM-DD.")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _invalid(f"{field} must be a date written YYYY-MM-DD.") from None
+
+
+def clean_text(value: Any, field: str, max_len: int, *, required: bool = False) -> str:
+    """A single text value: stripped, NUL-free, at most ``max_len`` characters."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise _invalid(f"{field} must be text.")
+    value = value.replace("\x00", "").strip()
+    if len(value) > max_len:
+        raise _invalid(f"{field} is longer than {max_len} characters.")
+    if required and not value:
+        raise _invalid(f"{field} is required.")
+    return value
+
+
+def clean_list(value: Any, field: str, max_items: int, max_len: int = 200) -> list[str]:
+    """A list of short strings (a JSON list, or repeated form values)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _invalid(f"{field} must be a list of text values.")
+    if len(value) > max_items:
+        raise _invalid(f"{field} has more than {max_items} values.")
+    out = []
+    for v in value:
+        v = v.strip()
+        if len(v) > max_len:
+            raise _invalid(f"a value of {field} is longer than {max_len} characters.")
+        if v and v not in out:
+            out.append(v)
+    return out
+
+
+def hash_token(token: str) -> str:
+    """The stored form of an API token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Service:
+    """The operations of the repository, for one unit of work (one request or one CLI command)."""
+
+    def __init__(self, repo: Repo, session: Session, ip: str | None = None) -> None:
+        self.repo = repo
+        self.session = session
+        self.ip = ip
+
+    # ------------------------------------------------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------------------------------------------------
+
+    def _user(self, actor: Actor) -> User | None:
+        return self.session.get(User, actor.user_id) if actor.user_id is not None else None
+
+    def audit(self, actor: Actor | None, action: str, document_id: int | None = None, **detail: Any) -> None:
+        """Append an audit event to the current transaction."""
+        email = None
+        user_id = None
+        if actor is not None and actor.user_id is not None:
+            user_id = actor.user_id
+            user = self.session.get(User, actor.user_id)
+            email = user.email if user else None
+        elif actor is not None and actor.system:
+            email = "system"
+        self.session.add(
+            AuditEvent(
+                actor_id=user_id,
+                actor_email=email or detail.pop("email", None),
+                action=action,
+                document_id=document_id,
+                detail={k: v for k, v in detail.items() if v not in (None, "", [], {})},
+                ip=self.ip,
+            )
+        )
+
+    def _load(self, document_id: Any) -> Document | None:
+        try:
+            doc_id = int(document_id)
+        except (TypeError, ValueError):
+            return None
+        if doc_id <= 0 or doc_id > 2**53:
+            return None
+        return self.session.get(Document, doc_id)
+
+    def _visible(self, actor: Actor, document_id: Any, action: str = "view") -> Document:
+        doc = self._load(document_id)
+        try:
+            protocol.require(actor, action, protocol.facts_of(doc) if doc is not None else None)
+        except Denied as exc:
+            raise _denied(exc) from None
+        assert doc is not None
+        return doc
+
+    def _check_codes(self, codes: Iterable[str]) -> list[str]:
+        codes = list(codes)
+        if len(codes) > MAX_CODES:
+            raise _invalid(f"codes has more than {MAX_CODES} values.")
+        unknown = self.repo.taxonomy.unknown(codes)
+        if unknown:
+            raise ServiceError(
+                422, "unknown_code", f"Unknown taxonomy code: {', '.join(unknown[:5])}.", unknown=unknown[:20]
+            )
+        return codes
+
+    def _check_level(self, value: Any, field: str) -> str | None:
+        if value in (None, ""):
+            return None
+        if value not in protocol.LEVELS:
+            raise _invalid(f"{field} must be one of {', '.join(protocol.LEVELS)}.")
+        return value
+
+    # ------------------------------------------------------------------------------------------------------------
+    # organisations, accounts, tokens, logins
+    # ------------------------------------------------------------------------------------------------------------
+
+    def add_org(self, actor: Actor, acronym: str, name: str) -> Organisation:
+        """Create an organisation (admins, or the system from the CLI)."""
+        self.require(actor, "manage_accounts")
+        acronym = clean_text(acronym, "acronym", 32, required=True).upper()
+        if not acronym.replace("-", "").replace("_", "").isalnum() or not acronym.isascii():
+            raise _invalid("acronym may contain only letters, digits, - and _.")
+        name = clean_text(name, "name", 200, required=True)
+        with db.write(self.session):
+            if self.session.scalar(select(Organisation).where(Organisation.acronym == acronym)):
+                raise ServiceError(409, "duplicate", f"Organisation {acronym} already exists.")
+            org = Organisation(acronym=acronym, name=name)
+            self.session.add(org)
+            self.session.flush()
+            self.audit(actor, "org_add", acronym=acronym)
+        return org
+
+    def add_user(self, actor: Actor, email: str, org_acronym: str, role: str, password: str) -> User:
+        """Create an account (admins, or the system from the CLI)."""
+        self.require(actor, "manage_accounts")
+        email = clean_text(email, "email", 254, required=True).lower()
+        if "@" not in email or email.startswith("@") or email.endswith("@") or any(c.isspace() for c in email):
+            raise _invalid("email is not an e-mail address.")
+        if role not in protocol.ROLES:
+            raise _invalid(f"role must be one of {', '.join(protocol.ROLES)}.")
+        if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+            raise _invalid(f"The password must have at least {MIN_PASSWORD} characters.")
+        with db.write(self.session):
+            org = self.session.scalar(select(Organisation).where(Organisation.acronym == org_acronym.upper()))
+            if org is None:
+                raise ServiceError(404, "not_found", f"No organisation {org_acronym}.")
+            if self.session.scalar(select(User).where(User.email == email)):
+                raise ServiceError(409, "duplicate", f"An account {email} already exists.")
+            user = User(email=email, org_id=org.id, role=role, password_hash=generate_password_hash(password))
+            self.session.add(user)
+            self.session.flush()
+            self.audit(actor, "user_add", target=email, role=role, org=org.acronym)
+        return user
+
+    def authenticate(self, email: str, password: str) -> User | None:
+        """Check a login. The same work is done for an unknown account as for a wrong password."""
+        email = (email or "").strip().lower()[:254]
+        user = self.session.scalar(select(User).where(User.email == email)) if email else None
+        ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+        with db.write(self.session):
+            if user is not None and ok and user.active:
+                self.audit(protocol.actor_for(user), "login")
+                return user
+            self.audit(None, "login_failed", email=email or None)
+        return None
+
+    def logout(self, actor: Actor) -> None:
+        """Record a logout."""
+        with db.write(self.session):
+            self.audit(actor, "logout")
+
+    def create_token(self, actor: Actor, target_email: str | None = None, days: int | None = 365) -> str:
+        """Create an API token for the actor (or, from the CLI, for ``target_email``); return it once."""
+        if actor.system and target_email:
+            user = self.session.scalar(select(User).where(User.email == target_email.strip().lower()))
+            if user is None:
+                raise ServiceError(404, "not_found", f"No account {target_email}.")
+        else:
+            self.require(actor, "create_token")
+            user = self._user(actor)
+            assert user is not None
+        token = "rp_" + secrets.token_urlsafe(32)
+        expires = utcnow() + dt.timedelta(days=days) if days else None
+        with db.write(self.session):
+            self.session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), expires_at=expires))
+            self.audit(protocol.actor_for(user), "token_create", by="system" if actor.system else None)
+        return token
+
+    def user_for_token(self, token: str) -> User | None:
+        """The active account behind an API token, or None (unknown, revoked, expired)."""
+        if not token or len(token) > 200:
+            return None
+        row = self.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+        if row is None or row.revoked or not hmac.compare_digest(row.token_hash, hash_token(token)):
+            return None
+        if row.expires_at is not None and _aware(row.expires_at) < utcnow():
+            return None
+        if not row.user.active:
+            return None
+        now = utcnow()
+        if row.last_used_at is None or now - _aware(row.last_used_at) > dt.timedelta(minutes=5):
+            with db.write(self.session):
+                row.last_used_at = now
+        return row.user
+
+    def require(self, actor: Actor, action: str, doc: Document | None = None) -> None:
+        """Raise a :class:`ServiceError` unless the protocol lets ``actor`` do ``action`` (to ``doc``)."""
+        try:
+            protocol.require(actor, action, protocol.facts_of(doc) if doc is not None else None)
+        except Denied as exc:
+            raise _denied(exc) from None
+
+    # ------------------------------------------------------------------------------------------------------------
+    # documents
+    # ------------------------------------------------------------------------------------------------------------
+
+    def upload(
+        self,
+        actor: Actor,
+        stream: BinaryIO,
+        filename: str | None,
+        *,
+        title: Any = None,
+        summary: Any = None,
+        published: Any = None,
+        codes: Any = None,
+        proposed_level: Any = None,
+        source_path: str | None = None,
+    ) -> Document:
+        """Check, store, extract and record a new submission; it enters review as ``submitted``."""
+        self.require(actor, "upload")
+        title = clean_text(title, "title", MAX_TITLE)
+        summary = clean_text(summary, "summary", MAX_SUMMARY)
+        published_date = parse_date(published, "published")
+        code_ids = self._check_codes(clean_list(codes, "codes", MAX_CODES))
+        proposed = self._check_level(proposed_level, "proposed_level")
+
+        max_bytes = int(self.repo.config["MAX_UPLOAD_MB"]) * 1024 * 1024
+        try:
+            staged = self.repo.store.stage(stream, max_bytes=max_bytes)
+        except TooLarge:
+            raise ServiceError(
+                413, "too_large", f"The file is larger than {self.repo.config['MAX_UPLOAD_MB']} MB."
+            ) from None
+        try:
+            try:
+                mime = sniff_file(staged.path)
+            except UnsupportedType as exc:
+                raise ServiceError(415, "unsupported_type", exc.message, detected=exc.mime) from None
+            existing = self.session.scalar(select(Document).where(Document.sha256 == staged.sha256))
+            if existing is not None:
+                raise self._duplicate(actor, existing)
+            final = self.repo.store.commit(staged)
+        finally:
+            self.repo.store.discard(staged)
+
+        result = extract_in_subprocess(
+            str(final),
+            mime,
+            timeout=float(self.repo.config["EXTRACT_TIMEOUT"]),
+            memory_mb=int(self.repo.config["EXTRACT_MEMORY_MB"]),
+            cpu_seconds=int(self.repo.config["EXTRACT_CPU_SECONDS"]),
+        )
+        display_name = safe_filename(filename, _extension(mime))
+        if not title:
+            title = display_name.rsplit(".", 1)[0].replace("_", " ").strip() or "Untitled document"
+            title = title[:MAX_TITLE]
+        try:
+            with db.write(self.session):
+                if self.session.get(StoredFile, staged.sha256) is None:
+                    self.session.add(StoredFile(sha256=staged.sha256, size=staged.size, mime=mime))
+                doc = Document(
+                    title=title,
+                    summary=summary,
+                    filename=display_name,
+                    sha256=staged.sha256,
+                    org_id=actor.org_id,
+                    uploaded_by_id=actor.user_id,
+                    published=published_date,
+                    state=protocol.SUBMITTED,
+                    proposed_level=proposed,
+                    text=result.text,
+                    text_status=result.status,
+                    text_reason=result.reason,
+                    language=detect_language(result.text) if result.text else None,
+                    source_path=source_path,
+                    risks=[],
+                    benefits=[],
+                    detected=[],
+                    suggested_codes={},
+                    minimum_reasons=[],
+                )
+                doc.code_rows = [DocumentCode(code_id=c) for c in code_ids]
+                self.session.add(doc)
+                self.session.flush()
+                self.session.add(
+                    Decision(document_id=doc.id, actor_id=actor.user_id, action="upload", to_state=doc.state)
+                )
+                self.audit(actor, "upload", doc.id, filename=display_name, mime=mime, size=staged.size)
+                indexing.enqueue(self.session, [doc.id])
+        except IntegrityError:
+            self.session.rollback()
+            existing = self.session.scalar(select(Document).where(Document.sha256 == staged.sha256))
+            if existing is not None:
+                raise self._duplicate(actor, existing) from None
+            raise
+        self.repo.after_index_change(wait=False)
+        return doc
+
+    def _duplicate(self, actor: Actor, existing: Document) -> ServiceError:
+        if protocol.can_view(actor, protocol.facts_of(existing)):
+            return ServiceError(409, "duplicate", "This file is already in the repository.", document_id=existing.id)
+        # The caller holds the bytes but may not see the document: say no more than that it exists.
+        return ServiceError(409, "duplicate", "This file is already in the repository.")
+
+    def get(self, actor: Actor, document_id: Any, *, audit: bool = True) -> Document:
+        """A document the actor may see (404 otherwise); records a ``view``."""
+        doc = self._visible(actor, document_id)
+        if audit:
+            with db.write(self.session):
+                self.audit(actor, "view", doc.id)
+        return doc
+
+    def download(self, actor: Actor, document_id: Any) -> Download:
+        """The stored original of a visible document; records a ``download``."""
+        doc = self._visible(actor, document_id, "download")
+        path = self.repo.store.path_for(doc.sha256)
+        if not path.is_file():
+            log.error("stored file of document %s is missing", doc.id)
+            raise ServiceError(404, "file_missing", "The file of this document is not available.")
+        with db.write(self.session):
+            self.audit(actor, "download", doc.id)
+        return Download(path=path, mime=doc.file.mime, filename=doc.filename, size=doc.file.size)
+
+    def update(self, actor: Actor, document_id: Any, changes: dict[str, Any]) -> Document:
+        """Change title, summary, published date or codes (owner organisation before release; coordinators)."""
+        doc = self._visible(actor, document_id, "update")
+        allowed_keys = {"title", "summary", "published", "codes"}
+        unknown = sorted(set(changes) - allowed_keys)
+        if unknown:
+            raise _invalid(f"These fields cannot be changed here: {', '.join(unknown)}.")
+        values: dict[str, Any] = {}
+        if "title" in changes:
+            values["title"] = clean_text(changes["title"], "title", MAX_TITLE, required=True)
+        if "summary" in changes:
+            values["summary"] = clean_text(changes["summary"], "summary", MAX_SUMMARY)
+        if "published" in changes:
+            values["published"] = parse_date(changes["published"], "published")
+        codes = None
+        if "codes" in changes:
+            codes = self._check_codes(clean_list(changes["codes"], "codes", MAX_CODES))
+        with db.write(self.session):
+            for key, value in values.items():
+                setattr(doc, key, value)
+            if codes is not None:
+                doc.code_rows = [DocumentCode(code_id=c) for c in codes]
+            doc.updated_at = utcnow()
+            self.audit(actor, "update", doc.id, fields=sorted(changes))
+            indexing.enqueue(self.session, [doc.id])
+        self.repo.after_index_change(wait=True)
+        return doc
+
+    def submit(self, actor: Actor, document_id: Any) -> Document:
+        """The owner organisation sends a returned document back to review."""
+        doc = self._visible(actor, document_id)
+        try:
+            new_state = protocol.require_transition(actor, "submit", protocol.facts_of(doc))
+        except Denied as exc:
+            raise _denied(exc) from None
+        with db.write(self.session):
+            self._decide(actor, doc, "submit", new_state)
+            self.audit(actor, "submit", doc.id)
+            indexing.enqueue(self.session, [doc.id])
+        self.repo.after_index_change(wait=True)
+        return doc
+
+    def review(self, actor: Actor, document_id: Any, data: dict[str, Any]) -> Document:
+        """A coordinator's decision: ``release`` (at a level, with grants), ``return`` or ``withhold``."""
+        doc = self._visible(actor, document_id)
+        action = data.get("action")
+        if action not in protocol.REVIEW_ACTIONS:
+            raise _invalid(f"action must be one of {', '.join(protocol.REVIEW_ACTIONS)}.")
+        try:
+            new_state = protocol.require_transition(actor, action, protocol.facts_of(doc))
+        except Denied as exc:
+            raise _denied(exc) from None
+        rationale = clean_text(data.get("rationale"), "rationale", MAX_RATIONALE)
+        override = clean_text(data.get("override"), "override", MAX_RATIONALE)
+        risks = clean_list(data.get("risks"), "risks", len(protocol.RISKS))
+        benefits = clean_list(data.get("benefits"), "benefits", len(protocol.BENEFITS))
+        bad = [r for r in risks if r not in protocol.RISKS] + [b for b in benefits if b not in protocol.BENEFITS]
+        if bad:
+            raise _invalid(
+                f"Unknown risk or benefit: {', '.join(bad[:5])}.",
+                allowed_risks=list(protocol.RISKS),
+                allowed_benefits=list(protocol.BENEFITS),
+            )
+        review_by = parse_date(data.get("review_by"), "review_by")
+        grant_orgs = [g.upper() for g in clean_list(data.get("grant_orgs"), "grant_orgs", MAX_GRANTS, 32)]
+        grant_users = [g.lower() for g in clean_list(data.get("grant_users"), "grant_users", MAX_GRANTS, 254)]
+
+        detail: dict[str, Any] = {"rationale": rationale}
+        with db.write(self.session):
+            if action == "release":
+                level = data.get("level")
+                reasons = protocol.check_release(level, grant_orgs, grant_users)
+                if not rationale:
+                    reasons.append("A release needs a rationale (the benefit/risk assessment in a sentence).")
+                if reasons:
+                    raise ServiceError(422, "refused", "The release was refused.", reasons=reasons)
+                below = protocol.below_minimum(level, doc.minimum_level)
+                if below and not override:
+                    raise ServiceError(
+                        422,
+                        "below_minimum",
+                        f"The level is below the minimum level ({doc.minimum_level}) for this content.",
+                        reasons=[below, *doc.minimum_reasons],
+                    )
+                orgs = self._orgs(grant_orgs)
+                users = self._users(grant_users)
+                old_orgs = sorted(g.org.acronym for g in doc.org_grants)
+                old_users = sorted(g.user.email for g in doc.user_grants)
+                doc.level = level
+                doc.org_grants = [OrgGrant(org_id=o.id) for o in orgs]
+                doc.user_grants = [UserGrant(user_id=u.id) for u in users]
+                doc.override = override if below else ""
+                detail.update(level=level, grant_orgs=grant_orgs, grant_users=grant_users)
+                if below:
+                    detail["override"] = override
+                    self.audit(
+                        actor, "override", doc.id, level=level, minimum_level=doc.minimum_level, override=override
+                    )
+                if old_orgs != sorted(grant_orgs) or old_users != sorted(grant_users):
+                    self.audit(
+                        actor,
+                        "grant",
+                        doc.id,
+                        grant_orgs=grant_orgs,
+                        grant_users=grant_users,
+                        previous_orgs=old_orgs,
+                        previous_users=old_users,
+                    )
+            doc.rationale = rationale
+            doc.risks = risks
+            doc.benefits = benefits
+            if review_by is not None or action == "release":
+                doc.review_by = review_by
+            detail.update(risks=risks, benefits=benefits, review_by=review_by.isoformat() if review_by else None)
+            self._decide(actor, doc, action, new_state, rationale=rationale, detail=detail)
+            self.audit(actor, action, doc.id, **detail)
+            indexing.enqueue(self.session, [doc.id])
+        self.repo.after_index_change(wait=True)
+        return doc
+
+    def _decide(
+        self,
+        actor: Actor,
+        doc: Document,
+        action: str,
+        new_state: str,
+        rationale: str = "",
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        self.session.add(
+            Decision(
+                document_id=doc.id,
+                actor_id=actor.user_id,
+                action=action,
+                from_state=doc.state,
+                to_state=new_state,
+                level=doc.level,
+                rationale=rationale,
+                detail={k: v for k, v in (detail or {}).items() if v not in (None, "", [])},
+            )
+        )
+        doc.state = new_state
+        doc.updated_at = utcnow()
+
+    def _orgs(self, acronyms: list[str]) -> list[Organisation]:
+        if not acronyms:
+            return []
+        found = {
+            o.acronym: o for o in self.session.scalars(select(Organisation).where(Organisation.acronym.in_(acronyms)))
+        }
+        missing = [a for a in acronyms if a not in found]
+        if missing:
+            raise _invalid(f"Unknown organisation: {', '.join(missing)}.")
+        return [found[a] for a in acronyms]
+
+    def _users(self, emails: list[str]) -> list[User]:
+        if not emails:
+            return []
+        found = {u.email: u for u in self.session.scalars(select(User).where(User.email.in_(emails)))}
+        missing = [e for e in emails if e not in found or not found[e].active]
+        if missing:
+            raise _invalid(f"Unknown or inactive account: {', '.join(missing)}.")
+        return [found[e] for e in emails]
+
+    def history(self, actor: Actor, doc: Document) -> list[Decision]:
+        """The review history of a document, for those who may see review details."""
+        if not protocol.allowed(actor, "see_review_details", protocol.facts_of(doc)):
+            return []
+        return list(self.session.scalars(select(Decision).where(Decision.document_id == doc.id).order_by(Decision.id)))
+
+    # ------------------------------------------------------------------------------------------------------------
+    # lists and search
+    # ------------------------------------------------------------------------------------------------------------
+
+    def recent(self, actor: Actor, limit: int = 10) -> list[Document]:
+        """The newest documents the actor may see."""
+        stmt = (
+            select(Document)
+            .where(protocol.visible_clause(actor, Document))
+            .order_by(Document.uploaded_at.desc(), Document.id.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))
+
+    def review_queue(self, actor: Actor, today: dt.date | None = None) -> dict[str, list[Document]]:
+        """Coordinators' queue: submissions waiting for a decision, and released documents due for re-review."""
+        self.require(actor, "review_queue")
+        today = today or dt.date.today()
+        visible = protocol.visible_clause(actor, Document)
+        waiting = self.session.scalars(
+            select(Document).where(visible, Document.state == protocol.SUBMITTED).order_by(Document.uploaded_at)
+        )
+        due = self.session.scalars(
+            select(Document)
+            .where(
+                visible,
+                Document.state == protocol.RELEASED,
+                Document.review_by.is_not(None),
+                Document.review_by <= today,
+            )
+            .order_by(Document.review_by)
+        )
+        return {"waiting": list(waiting), "due": list(due)}
+
+    def my_documents(self, actor: Actor) -> list[Document]:
+        """Documents of the actor's organisation that are not released (what the uploader is working on)."""
+        if not actor.authenticated or actor.org_id is None:
+            return []
+        stmt = (
+            select(Document)
+            .where(
+                protocol.visible_clause(actor, Document),
+                Document.org_id == actor.org_id,
+                Document.state != protocol.RELEASED,
+            )
+            .order_by(Document.updated_at.desc())
+            .limit(100)
+        )
+        return list(self.session.scalars(stmt))
+
+    def search(self, actor: Actor, request: SearchRequest) -> dict[str, Any]:
+        """Full-text and faceted search within what the actor may see.
+
+        The index filters by access labels; documents with pending index changes are left out; the page of
+        hits is re-checked against the database; snippets are made from database text, for permitted hits only.
+        """
+        if not 1 <= request.page <= 1000:
+            raise ServiceError(400, "bad_request", "page must be a whole number from 1 to 1000.")
+        if not 1 <= request.per_page <= 100:
+            raise ServiceError(400, "bad_request", "per_page must be a whole number from 1 to 100.")
+        self._check_codes(request.codes)
+        for level in request.levels:
+            self._check_level(level, "level")
+        if request.date_from and request.date_to and request.date_from > request.date_to:
+            raise _invalid("from must not be after to.")
+        pending = indexing.pending_document_ids(self.session)
+        try:
+            outcome = self.repo.index.search(
+                request,
+                protocol.principals(actor),
+                exclude_ids=pending,
+                time_limit=float(self.repo.config["SEARCH_TIME_LIMIT"]),
+            )
+        except QueryError as exc:
+            raise ServiceError(400, "bad_query", exc.message) from None
+        docs: dict[int, Document] = {}
+        if outcome.ids:
+            stmt = select(Document).where(Document.id.in_(outcome.ids), protocol.visible_clause(actor, Document))
+            docs = {d.id: d for d in self.session.scalars(stmt) if protocol.can_view(actor, protocol.facts_of(d))}
+        dropped = [i for i in outcome.ids if i not in docs]
+        if dropped:
+            log.error("search index disagrees with the database for documents %s", dropped)
+        hits = []
+        for doc_id in outcome.ids:
+            doc = docs.get(doc_id)
+            if doc is None:
+                continue
+            snippet = self.repo.index.snippet(doc.text or doc.summary or "", outcome.terms)
+            hits.append({"doc": doc, "snippet": snippet})
+        return {
+            "total": outcome.total - len(dropped),
+            "page": request.page,
+            "per_page": request.per_page,
+            "hits": hits,
+            "facets": outcome.facets,
+        }
+
+    # ------------------------------------------------------------------------------------------------------------
+    # audit
+    # ------------------------------------------------------------------------------------------------------------
+
+    def audit_events(
+        self,
+        actor: Actor,
+        *,
+        document: Any = None,
+        actor_email: str | None = None,
+        action: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        page: int = 1,
+        per_page: int = 50,
+    ) -> tuple[int, list[AuditEvent]]:
+        """Audit events, newest first (coordinators only)."""
+        self.require(actor, "read_audit")
+        if not 1 <= page <= 100000:
+            raise ServiceError(400, "bad_request", "page must be a positive whole number.")
+        stmt = select(AuditEvent)
+        if document not in (None, ""):
+            try:
+                stmt = stmt.where(AuditEvent.document_id == int(document))
+            except (TypeError, ValueError):
+                raise ServiceError(400, "bad_request", "document must be a document id.") from None
+        if actor_email:
+            stmt = stmt.where(AuditEvent.actor_email == actor_email.strip().lower())
+        if action:
+            stmt = stmt.where(AuditEvent.action == action)
+        if date_from:
+            stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(date_from, dt.time(), dt.UTC))
+        if date_to:
+            stmt = stmt.where(AuditEvent.at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), dt.UTC))
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = self.session.scalars(stmt.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page))
+        return total, list(rows)
+
+    # ------------------------------------------------------------------------------------------------------------
+    # index maintenance
+    # ------------------------------------------------------------------------------------------------------------
+
+    def reindex(self, actor: Actor) -> int:
+        """Rebuild the index from the database (system only); returns the number of documents indexed."""
+        if not actor.system:
+            raise ServiceError(403, "forbidden", "Only the system may rebuild the index.")
+        with db.write(self.session):
+            indexing.enqueue_rebuild(self.session)
+        self.repo.worker.drain(timeout=60.0)
+        remaining = self.session.scalar(select(func.count(IndexOutbox.id))) or 0
+        if remaining:
+            raise ServiceError(503, "index_busy", "The index is busy; the rebuild is queued and will run shortly.")
+        return self.repo.index.doc_count()
+
+    def imported_paths(self, org_id: int) -> set[str]:
+        """Source paths already imported for an organisation (so a re-run skips them)."""
+        return set(
+            self.session.scalars(
+                select(Document.source_path).where(Document.org_id == org_id, Document.source_path.is_not(None))
+            )
+        )
+
+    def known_hashes(self) -> set[str]:
+        """Digests of every stored document (for import's skip-if-already-imported)."""
+        return set(self.session.scalars(select(Document.sha256)))
+
+    def find_user(self, email: str) -> User | None:
+        """An account by e-mail."""
+        return self.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+
+    def find_org(self, acronym: str) -> Organisation | None:
+        """An organisation by acronym."""
+        return self.session.scalar(select(Organisation).where(Organisation.acronym == (acronym or "").upper()))
+
+    def orgs(self) -> list[Organisation]:
+        """Every organisation, by acronym."""
+        return list(self.session.scalars(select(Organisation).order_by(Organisation.acronym)))
+
+    def grantable_users(self, actor: Actor) -> list[User]:
+        """Active accounts a coordinator may grant a strictly confidential document to."""
+        self.require(actor, "review_queue")
+        return list(self.session.scalars(select(User).where(User.active.is_(True)).order_by(User.email)))
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _extension(mime: str) -> str:
+    from .sniff import EXTENSIONS
+
+    return EXTENSIONS.get(mime, "bin")

@@ -1,0 +1,1 @@
+"""HTTP layer: thin blueprints that parse input, call one service, and render the answer."""

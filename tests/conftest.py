@@ -1,0 +1,124 @@
+"""Shared fixtures: a real app on a temporary SQLite file, file store and Whoosh index; accounts and tokens
+made through the services; a browser-like login that posts the real form with its CSRF token."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from repository import create_app
+from repository import db
+from repository import protocol
+from repository.services import Service
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def app(tmp_path):
+    """A fresh application with its own data folder; the index is updated before each request returns."""
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "INDEX_MODE": "sync", "TESTING": True})
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    yield app
+    app.extensions["repo"].worker.stop()
+    db.engine_of(app).dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+def svc(app) -> Service:
+    """A service on a new session of ``app``."""
+    return Service(app.extensions["repo"], app.extensions["db_sessionmaker"](), ip="test")
+
+
+@dataclass
+class Account:
+    """A test account: its e-mail, ids and an API token."""
+
+    email: str
+    id: int
+    org_id: int
+    org: str
+    role: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Authorization headers for the API."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+    @property
+    def actor(self) -> protocol.Actor:
+        """The protocol actor of this account."""
+        return protocol.Actor(user_id=self.id, org_id=self.org_id, role=self.role)
+
+
+class World:
+    """Organisations and accounts, made on demand."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def org(self, acronym: str) -> int:
+        s = svc(self.app)
+        org = s.find_org(acronym) or s.add_org(protocol.SYSTEM, acronym, f"{acronym} organisation")
+        s.session.close()
+        return org.id
+
+    def account(self, email: str, role: str, org: str) -> Account:
+        org_id = self.org(org)
+        s = svc(self.app)
+        user = s.add_user(protocol.SYSTEM, email, org, role, PASSWORD)
+        token = s.create_token(protocol.SYSTEM, email)
+        s.session.close()
+        return Account(email=email, id=user.id, org_id=org_id, org=org, role=role, token=token)
+
+
+@pytest.fixture
+def world(app) -> World:
+    """Factory of organisations and accounts."""
+    return World(app)
+
+
+def upload(client, account: Account, path: Path | None = None, data: bytes | None = None, filename: str = "r.txt",
+           **fields):
+    """POST /api/v1/documents with a file (from ``path`` or raw ``data``) and form fields."""
+    if path is not None:
+        data = path.read_bytes()
+        filename = fields.pop("filename", path.name)
+    form = {"file": (io.BytesIO(data or b""), filename)}
+    for key, value in fields.items():
+        form[key] = value
+    return client.post("/api/v1/documents", data=form, headers=account.headers, content_type="multipart/form-data")
+
+
+def text_report(words: str, n: int = 1) -> bytes:
+    """A small plain-text report body (unique per call through ``words``)."""
+    return ("Protection monitoring report.\n" + words + "\n") .encode() * n
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf(client, path: str = "/login") -> str:
+    """The CSRF token of a page's form."""
+    page = client.get(path)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no csrf token on {path}"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    """Log in through the real form."""
+    token = csrf(client)
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
