@@ -68,6 +68,8 @@ def main(argv: list[str]) -> int:
             answer = {"ok": False, "kind": "error", "reason": exc.reason}
         except RecursionError:
             answer = {"ok": False, "kind": "error", "reason": "the document is nested too deeply"}
+        except MemoryError:
+            raise
         except Exception as exc:
             _note(f"extraction failed: {type(exc).__name__}: {exc}")
             answer = {"ok": False, "kind": "error", "reason": f"the file could not be read ({type(exc).__name__})"}
