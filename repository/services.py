@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from typing import BinaryIO
 
-from indexer.sandbox import extract_in_subprocess
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +29,7 @@ from indexer.analysis import detect_language
 from indexer.index import QueryError
 from indexer.index import SearchIndex
 from indexer.index import SearchRequest
+from indexer.sandbox import extract_in_subprocess
 
 from . import db
 from . import indexing
