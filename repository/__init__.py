@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask import jsonify
+from flask import request
 
 from indexer.index import SearchIndex
 
@@ -98,9 +99,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .cli import register
 
     register(app)
+    app.after_request(_security_headers)
 
     _start_background(app)
     return app
+
+
+#: No inline script anywhere (there is no script at all), no framing, forms post only to this site.
+CSP = (
+    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _security_headers(response):
+    """Headers on every answer; stored files keep their stricter sandbox policy (set by the download route)."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _start_background(app: Flask) -> None:

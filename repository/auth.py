@@ -6,12 +6,18 @@ deactivation, role or password change) makes every cookie issued before it usele
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask
+from flask import current_app
 from flask import g
 from flask import request
+from flask import session
 from flask_login import AnonymousUserMixin
 from flask_login import LoginManager
 from flask_login import current_user
+from flask_login import login_user
+from flask_login import logout_user
 
 from . import protocol
 from .db import get_session
@@ -66,8 +72,36 @@ def _load_user(value: str) -> SessionUser | None:
 
 
 def init_app(app: Flask) -> None:
-    """Install the login manager."""
+    """Install the login manager and the session timeouts."""
     login_manager.init_app(app)
+    app.before_request(_expire_idle_sessions)
+
+
+def start_session(user: User) -> None:
+    """A fresh session for ``user`` (called at login): nothing of the previous session survives."""
+    session.clear()
+    login_user(SessionUser(user))
+    now = int(time.time())
+    session["login_at"] = now
+    session["seen_at"] = now
+    session.permanent = True
+
+
+def _expire_idle_sessions() -> None:
+    """End sessions idle for longer than SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS."""
+    if "_user_id" not in session:
+        return
+    now = int(time.time())
+    idle = int(current_app.config["SESSION_IDLE_MINUTES"]) * 60
+    absolute = int(current_app.config["SESSION_MAX_HOURS"]) * 3600
+    login_at = int(session.get("login_at", 0))
+    seen_at = int(session.get("seen_at", 0))
+    if now - seen_at > idle or now - login_at > absolute:
+        logout_user()
+        session.clear()
+        return
+    if now - seen_at > 60:
+        session["seen_at"] = now
 
 
 def html_actor() -> Actor:

@@ -13,7 +13,6 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from flask_login import login_user
 from flask_login import logout_user
 from werkzeug.exceptions import HTTPException
 
@@ -21,6 +20,7 @@ from .. import db
 from .. import protocol
 from ..auth import html_actor
 from ..auth import html_user
+from ..auth import start_session
 from ..services import ServiceError
 from .api import send_attachment
 from .common import repo
@@ -135,17 +135,10 @@ def login():
     if request.method == "POST":
         user = service().authenticate(request.form.get("email", ""), request.form.get("password", ""))
         if user is not None:
-            session.clear()  # a fresh session at login
-            login_user(_session_user(user))
+            start_session(user)
             return redirect(_safe_next(request.args.get("next") or request.form.get("next")))
         error = "Wrong e-mail or password."
     return render_template("login.html", error=error, next=request.args.get("next", "")), (401 if error else 200)
-
-
-def _session_user(user):
-    from ..auth import SessionUser
-
-    return SessionUser(user)
 
 
 @bp.post("/logout")
