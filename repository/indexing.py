@@ -92,23 +92,31 @@ class IndexWorker:
         Waits at most ``timeout`` seconds for the index lock; when another process holds it, returns early
         (that process, or the next round, applies the rows).
         """
+        # One drain at a time in this process; a request never waits long behind the background thread.
+        if not self._lock.acquire(timeout=max(timeout, 0.01)):
+            return 0
+        try:
+            return self._drain_locked(timeout)
+        finally:
+            self._lock.release()
+
+    def _drain_locked(self, timeout: float) -> int:
         applied = 0
-        with self._lock:
-            while True:
-                with self.make_session() as session:
-                    rows = session.scalars(select(IndexOutbox).order_by(IndexOutbox.id).limit(BATCH)).all()
-                    if not rows:
-                        return applied
-                    try:
-                        if any(r.op == "rebuild" for r in rows):
-                            done_ids = self._rebuild(session, timeout)
-                        else:
-                            done_ids = self._apply_rows(session, rows, timeout)
-                    except IndexBusy:
-                        return applied
-                    with db.write(session):
-                        session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_(done_ids)))
-                    applied += len(done_ids)
+        while True:
+            with self.make_session() as session:
+                rows = session.scalars(select(IndexOutbox).order_by(IndexOutbox.id).limit(BATCH)).all()
+                if not rows:
+                    return applied
+                try:
+                    if any(r.op == "rebuild" for r in rows):
+                        done_ids = self._rebuild(session, timeout)
+                    else:
+                        done_ids = self._apply_rows(session, rows, timeout)
+                except IndexBusy:
+                    return applied
+                with db.write(session):
+                    session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_(done_ids)))
+                applied += len(done_ids)
 
     def _apply_rows(self, session: Session, rows: list[IndexOutbox], timeout: float) -> list[int]:
         doc_ids = sorted({r.document_id for r in rows if r.document_id is not None})
