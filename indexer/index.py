@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -185,12 +186,32 @@ def parse_user_query(schema: Schema, text: str) -> Q.Query | None:
 # ------------------------------------------------------------------------------------------------------------
 
 
+#: Words that exercise every step of the analysis (English stemming, stop words, Arabic folding and stemming).
+_PROBE = (
+    "The displaced families were returning to Tawergha; detention centres in Sebha, Derna and Misrata. "
+    "النازحين في سَبْهَا والمدرسة إغاثة مهاجرون تاورغاء الأطفال درنة ومصراتة اجتماع ســبــهـا"
+)
+
+
+def analysis_fingerprint() -> str:
+    """A digest of what the analyzer does to a probe text, plus the schema's fields.
+
+    Whoosh stores the analyzer by reference to our code, so a change in the analysis code would silently make
+    old index terms unreachable. The index folder is named after this digest: any change in analysis behaviour
+    opens a new, empty index, which is then rebuilt from the database.
+    """
+    schema = build_schema()
+    tokens = [t.text for t in schema["body"].analyzer(_PROBE)]
+    digest = hashlib.sha256(repr((SCHEMA_VERSION, sorted(schema.names()), tokens)).encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+
 class SearchIndex:
-    """A Whoosh index in ``<root>/v<SCHEMA_VERSION>``; opening a new schema version starts from empty."""
+    """A Whoosh index in ``<root>/v<SCHEMA_VERSION>-<analysis fingerprint>``; a new folder starts from empty."""
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
-        self.path = self.root / f"v{SCHEMA_VERSION}"
+        self.path = self.root / f"v{SCHEMA_VERSION}-{analysis_fingerprint()}"
         self._ix: whoosh_index.Index | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------------
