@@ -14,6 +14,7 @@ from indexer.index import SearchIndex
 
 from . import auth
 from . import db
+from . import limits
 from .config import DEFAULTS
 from .config import PROJECT_ROOT
 from .config import ConfigError
@@ -58,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     auth.init_app(app)
+    limits.init_app(app)
 
     store = FileStore(data_dir / "files")
     index = SearchIndex(data_dir / "index")

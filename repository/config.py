@@ -47,6 +47,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "SECRET_KEY": env.get("REPOSITORY_SECRET_KEY") or None,
         "TAXONOMY_PATH": env.get("REPOSITORY_TAXONOMY") or str(PROJECT_ROOT / "taxonomy.yaml"),
         "SESSION_COOKIE_SECURE": _flag(env.get("REPOSITORY_HTTPS"), False),
+        "RATELIMIT_STORAGE_URI": env.get("REPOSITORY_RATELIMIT_STORAGE_URL") or "memory://",
     }
 
 

@@ -12,6 +12,12 @@ from werkzeug.exceptions import HTTPException
 
 from ..auth import BadToken
 from ..auth import api_actor
+from ..limits import DOWNLOAD
+from ..limits import SEARCH
+from ..limits import UPLOAD
+from ..limits import caller_key
+from ..limits import limiter
+from ..limits import limits_off
 from ..serialize import document_json
 from ..serialize import event_json
 from ..serialize import hit_json
@@ -53,6 +59,8 @@ def _http_error(exc: HTTPException):
     message = exc.description if code != 404 else "No such resource."
     if code == 413:
         message = f"The upload is larger than {repo().config['MAX_UPLOAD_MB']} MB."
+    if code == 429:
+        message = f"Too many requests (limit: {exc.description}); try again after the Retry-After delay."
     return _service_error(ServiceError(code, names.get(code, "error"), message))
 
 
@@ -64,6 +72,7 @@ def _json_body() -> dict[str, Any]:
 
 
 @bp.post("/documents")
+@limiter.limit(UPLOAD, key_func=caller_key, exempt_when=limits_off)
 def upload():
     """Upload a report (multipart)."""
     actor = api_actor()
@@ -98,6 +107,7 @@ def get_document(doc_id: str):
 
 
 @bp.get("/documents/<doc_id>/file")
+@limiter.limit(DOWNLOAD, key_func=caller_key, exempt_when=limits_off)
 def download(doc_id: str):
     """The original file, as an attachment."""
     actor = api_actor()
@@ -147,6 +157,7 @@ def review(doc_id: str):
 
 
 @bp.get("/search")
+@limiter.limit(SEARCH, key_func=caller_key, exempt_when=limits_off)
 def search():
     """Search within what the caller may see."""
     actor = api_actor()

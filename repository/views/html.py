@@ -21,6 +21,16 @@ from .. import protocol
 from ..auth import html_actor
 from ..auth import html_user
 from ..auth import start_session
+from ..limits import DOWNLOAD
+from ..limits import LOGIN_PER_ACCOUNT
+from ..limits import LOGIN_PER_ADDRESS
+from ..limits import SEARCH
+from ..limits import UPLOAD
+from ..limits import caller_key
+from ..limits import failed_login
+from ..limits import limiter
+from ..limits import limits_off
+from ..limits import login_account_key
 from ..services import ServiceError
 from .api import send_attachment
 from .common import repo
@@ -112,6 +122,7 @@ def index():
 
 
 @bp.get("/search")
+@limiter.limit(SEARCH, key_func=caller_key, exempt_when=limits_off)
 def search():
     """Search results with facets."""
     actor = html_actor()
@@ -129,6 +140,8 @@ def search():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_PER_ADDRESS, methods=["POST"], deduct_when=failed_login)
+@limiter.limit(LOGIN_PER_ACCOUNT, methods=["POST"], key_func=login_account_key, deduct_when=failed_login)
 def login():
     """Log in with e-mail and password."""
     error = None
@@ -157,6 +170,7 @@ def logout():
 
 
 @bp.route("/upload", methods=["GET", "POST"])
+@limiter.limit(UPLOAD, methods=["POST"], key_func=caller_key, exempt_when=limits_off)
 def upload():
     """Upload a report for the account's organisation."""
     actor = html_actor()
@@ -202,6 +216,7 @@ def document(doc_id: str):
 
 
 @bp.get("/documents/<doc_id>/file")
+@limiter.limit(DOWNLOAD, key_func=caller_key, exempt_when=limits_off)
 def download(doc_id: str):
     """The original file, as an attachment."""
     return send_attachment(service().download(html_actor(), doc_id))
