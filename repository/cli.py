@@ -97,6 +97,7 @@ def token_create(email: str, days: int) -> None:
 
 
 @click.command("import")
+@with_appcontext
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--org", "org", required=True, help="Organisation the documents belong to.")
 @click.option("--as", "as_email", required=True, help="E-mail of the account recorded as uploader.")
@@ -119,6 +120,7 @@ def import_command(folder: Path, org: str, as_email: str) -> None:
 
 
 @click.command("reindex")
+@with_appcontext
 def reindex_command() -> None:
     """Rebuild the search index from the database."""
     try:
@@ -129,6 +131,7 @@ def reindex_command() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no account yet.")
 @click.option("--logins", "logins_only", is_flag=True, help="Only print how to log in as each demo role.")
 def demo_command(if_empty: bool, logins_only: bool) -> None:

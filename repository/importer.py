@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -61,7 +62,7 @@ def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str) -> I
     done_paths = svc.imported_paths(org.id)
     hashes = svc.known_hashes()
     summary = ImportSummary()
-    with click.progressbar(files, label="Importing", show_pos=True, file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(files, label="Importing", show_pos=True, file=sys.stderr) as bar:
         for path in bar:
             rel = str(path.relative_to(folder))
             key = f"{org.acronym}:{rel}"
