@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,8 @@ from .analysis import text_analyzer
 
 #: Bump when the schema or the analysis changes: the index is then rebuilt from the database.
 SCHEMA_VERSION = 1
+#: A folder of another index version is removed when nothing has written to it for this long.
+STALE_VERSION_SECONDS = 24 * 3600
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_DEPTH = 8
@@ -229,7 +232,9 @@ class SearchIndex:
     def open(self) -> bool:
         """Open the index, creating it when missing. Returns True when it was created (so it needs filling).
 
-        Older schema versions are removed. Safe to call from several processes at once.
+        Folders of other schema or analysis versions are removed once nothing has written to them for
+        :data:`STALE_VERSION_SECONDS` (a process still running older code keeps its own folder meanwhile).
+        Safe to call from several processes at once.
         """
         created = False
         with self._setup_lock():
@@ -237,8 +242,9 @@ class SearchIndex:
                 self.path.mkdir(parents=True, exist_ok=True)
                 whoosh_index.create_in(str(self.path), build_schema())
                 created = True
+            now = time.time()
             for old in self.root.glob("v*"):
-                if old.is_dir() and old.name != self.path.name:
+                if old.is_dir() and old.name != self.path.name and now - old.stat().st_mtime > STALE_VERSION_SECONDS:
                     shutil.rmtree(old, ignore_errors=True)
         self._ix = whoosh_index.open_dir(str(self.path))
         return created
@@ -298,7 +304,12 @@ class SearchIndex:
                     writer.add_document(**fields)
                 else:
                     writer.update_document(**fields)
-            writer.commit(mergetype=CLEAR) if clear else writer.commit()
+            if clear:
+                writer.commit(mergetype=CLEAR)
+            else:
+                # Deleted versions of updated documents still count in relevance statistics until their segment
+                # is merged; merging them away at once keeps the ranking equal to that of a rebuilt index.
+                writer.commit(optimize=writer.has_deletions())
         except BaseException:
             writer.cancel()
             raise
@@ -347,12 +358,11 @@ class SearchIndex:
                 raise QueryError("The query is too costly; make it more specific.") from exc
             except RecursionError as exc:
                 raise QueryError("The query is too complex.") from exc
-            docnums = [docnum for _score, docnum in limited.results().top_n if docnum in allowed]
-            matched = set(docnums)
-            total = len(docnums)
+            ranked = [(key, docnum) for key, docnum in limited.results().top_n if docnum in allowed]
+            matched = {docnum for _key, docnum in ranked}
+            total = len(ranked)
             start = (request.page - 1) * request.per_page
-            page_docnums = docnums[start : start + request.per_page]
-            ids = [int(searcher.stored_fields(n)["id"]) for n in page_docnums]
+            ids = _page_ids(searcher, ranked, start, request.per_page, by_score=not sort_by_date)
             facets = self._facets(searcher, matched, facet_fields) if matched else {}
         terms = (
             frozenset(text for fname, text in user_q.iter_all_terms() if fname in TEXT_FIELDS)
@@ -409,6 +419,38 @@ class MarkFormatter(highlight.Formatter):
 
     def format_token(self, text, token, replace=False):  # noqa: D102 - whoosh formatter protocol
         return f"<mark>{escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
+
+
+def _page_ids(searcher, ranked: list[tuple], start: int, count: int, *, by_score: bool) -> list[int]:
+    """Document ids of ``ranked[start:start + count]``, with equal scores ordered by document id.
+
+    Whoosh breaks ties by its internal document number, which depends on the order documents were written;
+    ordering ties by id makes the answer the same before and after a rebuild. Only the runs of equal scores
+    that touch the page are looked up.
+    """
+    stop = start + count
+    if not by_score:
+        return [int(searcher.stored_fields(n)["id"]) for _key, n in ranked[start:stop]]
+
+    def same(a: float, b: float) -> bool:
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+    lo = start
+    while lo > 0 and lo < len(ranked) and same(ranked[lo - 1][0], ranked[lo][0]):
+        lo -= 1
+    hi = min(stop, len(ranked))
+    while 0 < hi < len(ranked) and same(ranked[hi - 1][0], ranked[hi][0]):
+        hi += 1
+    window = [(key, int(searcher.stored_fields(n)["id"])) for key, n in ranked[lo:hi]]
+    ordered: list[int] = []
+    run: list[tuple[float, int]] = []
+    for key, doc_id in window:
+        if run and not same(run[0][0], key):
+            ordered.extend(sorted(i for _k, i in run))
+            run = []
+        run.append((key, doc_id))
+    ordered.extend(sorted(i for _k, i in run))
+    return ordered[start - lo : stop - lo]
 
 
 def _naive_utc(value: dt.datetime) -> dt.datetime:

@@ -221,6 +221,8 @@ class IndexOutbox(Base):
     """
 
     __tablename__ = "index_outbox"
+    # Never reuse an id: a worker deletes the rows it read by id, so a reused id would delete a newer change.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
