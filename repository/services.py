@@ -214,6 +214,8 @@ class Service:
         )
 
     def _load(self, document_id: Any) -> Document | None:
+        if isinstance(document_id, str) and not (document_id.isascii() and document_id.isdigit()):
+            return None  # one spelling per id: no signs, spaces or non-ASCII digits
         try:
             doc_id = int(document_id)
         except (TypeError, ValueError):
@@ -237,8 +239,9 @@ class Service:
             raise _invalid(f"codes has more than {MAX_CODES} values.")
         unknown = self.repo.taxonomy.unknown(codes)
         if unknown:
+            shown = [code if len(code) <= 80 else code[:80] + "…" for code in unknown[:20]]
             raise ServiceError(
-                422, "unknown_code", f"Unknown taxonomy code: {', '.join(unknown[:5])}.", unknown=unknown[:20]
+                422, "unknown_code", f"Unknown taxonomy code: {', '.join(shown[:5])}.", unknown=shown
             )
         return codes
 

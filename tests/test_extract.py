@@ -275,8 +275,8 @@ def test_wall_clock_timeout(tmp_path):
 
 
 def test_cpu_limit(tmp_path):
-    path = ff.make_many_tj_pdf(tmp_path / "tj.pdf", 800_000)
-    result, elapsed = _sandboxed(path, PDF, cpu_seconds=1, memory_mb=1536)
+    path = ff.make_many_tj_pdf(tmp_path / "tj.pdf", 1_600_000)  # about 2.5 s of CPU unlimited
+    result, elapsed = _sandboxed(path, PDF, cpu_seconds=1, memory_mb=3072)
     assert result.status == "unavailable"
     assert result.reason == "extraction used more than 1 s of CPU time"
     assert elapsed < 10

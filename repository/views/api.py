@@ -27,6 +27,7 @@ from .common import error_body
 from .common import repo
 from .common import search_request
 from .common import service
+from .common import too_large_message
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -58,14 +59,17 @@ def _http_error(exc: HTTPException):
     code = exc.code or 500
     message = exc.description if code != 404 else "No such resource."
     if code == 413:
-        message = f"The upload is larger than {repo().config['MAX_UPLOAD_MB']} MB."
+        message = too_large_message()
     if code == 429:
         message = f"Too many requests (limit: {exc.description}); try again after the Retry-After delay."
     return _service_error(ServiceError(code, names.get(code, "error"), message))
 
 
 def _json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the JSON parser can go: malformed, not a server error
+        data = None
     if not isinstance(data, dict):
         raise ServiceError(400, "bad_request", "The body must be a JSON object.")
     return data

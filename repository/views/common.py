@@ -71,3 +71,11 @@ def error_body(exc: ServiceError) -> dict[str, Any]:
     body: dict[str, Any] = {"error": exc.code, "message": exc.message}
     body.update(exc.extra)
     return body
+
+
+def too_large_message() -> str:
+    """What a 413 means here: a body over the size limit, or a form with too many parts."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.content_length is not None and limit is not None and request.content_length > limit:
+        return f"The upload is larger than {repo().config['MAX_UPLOAD_MB']} MB."
+    return f"The form has too many parts (at most {current_app.config.get('MAX_FORM_PARTS')})."

@@ -37,6 +37,7 @@ from .common import repo
 from .common import search_request
 from .common import service
 from .common import today
+from .common import too_large_message
 
 bp = Blueprint("html", __name__)
 
@@ -99,7 +100,7 @@ def init_app(app: Flask) -> None:
             return api_http_error(exc)
         message = "This page does not exist." if exc.code == 404 else exc.description
         if exc.code == 413:
-            message = f"The upload is larger than {repo().config['MAX_UPLOAD_MB']} MB."
+            message = too_large_message()
         return render_template("error.html", status=exc.code, message=message, reasons=[]), exc.code or 500
 
 
