@@ -492,3 +492,176 @@ def below_minimum(level: str | None, minimum_level: str | None) -> str:
     if level_rank(level) < level_rank(minimum_level):
         return f"{LEVEL_LABELS.get(level or '', level)} is below the minimum level {LEVEL_LABELS[minimum_level]}."
     return ""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Minimum sharing level from the scan
+# --------------------------------------------------------------------------------------------------------------
+# The sensitivity scan (repository/scan.py) lists what a document contains (``detected``: kind, count, where, a
+# redacted example). The table below turns those findings, and the document's taxonomy codes, into the lowest level
+# at which the document may be released, with the reasons a coordinator reads. The OCHA default rule applies: the
+# highest applicable level wins. A kind that no rule names (a lone name, a single sensitive-site or severe-topic
+# mention) is still shown to the coordinator but does not raise the minimum on its own.
+
+
+@dataclass(frozen=True)
+class MinimumRule:
+    """One row of :data:`MINIMUM_RULES`: when its condition holds, the document may not go below ``level``.
+
+    The condition is declarative and every part that is given must hold:
+
+    * ``kind``: this kind was found at least ``min_count`` times (the finding's ``count``);
+    * ``all_of``: every one of these kinds was found;
+    * ``any_of``: at least one of these kinds was found;
+    * ``codes``: the document carries at least one of these taxonomy codes (exact code ids).
+
+    ``reason`` is a template for the coordinator: ``{count}`` is the count of ``kind``, ``{<kind>}`` the count of
+    any kind (0 when absent), ``{codes}`` the matching codes.
+    """
+
+    id: str
+    level: str
+    reason: str
+    kind: str | None = None
+    min_count: int = 1
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+
+
+#: Kinds that identify an individual directly.
+IDENTIFIER_KINDS: tuple[str, ...] = ("person_name", "id_number", "phone", "email")
+#: Codes whose documents hold GBV or child-protection content (thematic and sector facets).
+CASE_TOPIC_CODES: tuple[str, ...] = ("theme:gbv", "theme:child_protection", "sector:gbv", "sector:child_protection")
+#: Codes of detention-related documents.
+DETENTION_CODES: tuple[str, ...] = ("theme:detention", "population:migrants_in_detention")
+
+#: The rule table. Anchors: IASC/OCHA ISP tables (``domain.md`` §1.3 and §6): contact lists of individuals, aid-worker
+#: contacts without consent, site GPS and small cells are "high" (confidential); beneficiary lists, GBV/CP case data,
+#: survivor locations, alleged perpetrators and the locations of safe houses, shelters and detention places are
+#: "severe" (strictly confidential).
+MINIMUM_RULES: tuple[MinimumRule, ...] = (
+    # -- strictly confidential: severe harm if disclosed --------------------------------------------------------
+    MinimumRule(
+        "site_located",
+        STRICTLY_CONFIDENTIAL,
+        "The location of a sensitive site ({sensitive_site} mention(s) of a safe house, shelter, detention place or "
+        "disembarkation point, with {coordinates} GPS position(s))",
+        kind="sensitive_site",
+        all_of=("coordinates",),
+    ),
+    MinimumRule(
+        "case_identified",
+        STRICTLY_CONFIDENTIAL,
+        "GBV or child-protection case details ({count} mention(s)) together with names, phone numbers or ids",
+        kind="severe_topic",
+        any_of=IDENTIFIER_KINDS,
+    ),
+    MinimumRule(
+        "coded_case_contacts",
+        STRICTLY_CONFIDENTIAL,
+        "Coded {codes} and gives ids, phone numbers or e-mail addresses of individuals",
+        codes=CASE_TOPIC_CODES,
+        any_of=("id_number", "phone", "email"),
+    ),
+    MinimumRule(
+        "coded_case_names",
+        STRICTLY_CONFIDENTIAL,
+        "Coded {codes} and names {count} people",
+        kind="person_name",
+        min_count=2,  # one name alone is usually the author or a signature
+        codes=CASE_TOPIC_CODES,
+    ),
+    MinimumRule(
+        "people_at_site",
+        STRICTLY_CONFIDENTIAL,
+        "A list of {count} personal names together with a sensitive site (detainees, residents of a shelter)",
+        kind="person_name",
+        min_count=5,
+        all_of=("sensitive_site",),
+    ),
+    MinimumRule(
+        "detention_list",
+        STRICTLY_CONFIDENTIAL,
+        "A list of {count} personal names in a document coded {codes}",
+        kind="person_name",
+        min_count=5,
+        codes=DETENTION_CODES,
+    ),
+    # -- confidential: serious harm if disclosed -----------------------------------------------------------------
+    MinimumRule("name_list", CONFIDENTIAL, "A list of {count} personal names", kind="person_name", min_count=5),
+    MinimumRule("phone", CONFIDENTIAL, "Phone numbers of individuals ({count})", kind="phone"),
+    MinimumRule("email", CONFIDENTIAL, "Personal e-mail addresses ({count})", kind="email"),
+    MinimumRule("id_number", CONFIDENTIAL, "Identity, passport or case numbers ({count})", kind="id_number"),
+    MinimumRule("coordinates", CONFIDENTIAL, "Exact GPS coordinates ({count})", kind="coordinates"),
+    MinimumRule(
+        "small_count",
+        CONFIDENTIAL,
+        "Small counts (under 5) broken down by place, sex or age ({count} table cell(s))",
+        kind="small_count",
+    ),
+)
+
+
+class _ZeroCounts(dict):
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
+def _finding_counts(findings: Iterable[Any]) -> dict[str, int]:
+    """Total count per kind; an unreadable count counts as one (fail closed), a non-positive one as none."""
+    counts: dict[str, int] = {}
+    for finding in findings or ():
+        get = getattr(finding, "get", None)
+        if get is None:
+            continue
+        kind = get("kind")
+        if not isinstance(kind, str) or not kind:
+            continue
+        try:
+            count = int(get("count", 1))
+        except (TypeError, ValueError):
+            count = 1
+        if count > 0:
+            counts[kind] = counts.get(kind, 0) + count
+    return counts
+
+
+def _rule_applies(rule: MinimumRule, counts: dict[str, int], codes: set[str]) -> bool:
+    if rule.kind is not None and counts.get(rule.kind, 0) < max(rule.min_count, 1):
+        return False
+    if any(counts.get(k, 0) < 1 for k in rule.all_of):
+        return False
+    if rule.any_of and not any(counts.get(k, 0) >= 1 for k in rule.any_of):
+        return False
+    if rule.codes and not codes.intersection(rule.codes):
+        return False
+    return rule.kind is not None or bool(rule.all_of or rule.any_of or rule.codes)
+
+
+def _rule_reason(rule: MinimumRule, counts: dict[str, int], codes: set[str]) -> str:
+    values = _ZeroCounts(counts)
+    values["count"] = counts.get(rule.kind, 0) if rule.kind else 0
+    values["codes"] = ", ".join(sorted(codes.intersection(rule.codes)))
+    return rule.reason.format_map(values)
+
+
+def minimum_level(findings: Iterable[Any], codes: Iterable[str] = ()) -> tuple[str | None, list[str]]:
+    """The lowest level at which a document may be released, and why: ``(level, reasons)``.
+
+    ``findings`` are the mappings of ``scan.findings_json`` (the document's ``detected``); ``codes`` its code ids.
+    Every rule of :data:`MINIMUM_RULES` that applies contributes its reason (highest level first); the level is
+    the highest among them. ``(None, [])`` when no rule applies.
+    """
+    counts = _finding_counts(findings)
+    code_set = {str(c) for c in codes or ()}
+    matched = [rule for rule in MINIMUM_RULES if _rule_applies(rule, counts, code_set)]
+    if not matched:
+        return None, []
+    matched.sort(key=lambda rule: -level_rank(rule.level))  # stable: table order within a level
+    reasons: list[str] = []
+    for rule in matched:
+        reason = _rule_reason(rule, counts, code_set)
+        if reason not in reasons:
+            reasons.append(reason)
+    return matched[0].level, reasons
