@@ -6,20 +6,43 @@ Whoosh pickles the analyzer into the index, so every filter here is module-level
   default tokenizer splits a diacritised word into letters and drops it).
 * :class:`ArabicNormalizeFilter` folds the spelling variants that Arabic writers use interchangeably: harakat and
   tatweel removed; أ إ آ ٱ → ا; ى → ي; ة → ه; ؤ → و; ئ → ي.
-* English words are stemmed (Porter); Arabic words are left as normalised surface forms.
+* :class:`StopFilter` drops English stop words and a short list of Arabic function words (normalised forms).
+* :func:`stem_word` stems Latin-script words with Porter and Arabic-script words with the light Arabic Snowball
+  stemmer (``snowballstemmer``), applied to the *normalised* word, so that spelling variants give one stem
+  (النازحين/نازحين → نازح, المدرسة/مدرسه → مدرس). A few pre- and post-rules around the Snowball stemmer make it
+  agree with itself on the folded spelling (see :func:`stem_arabic`).
+
+The same analyzer runs at query time: Whoosh's ``QueryParser`` analyses each query word with the field's analyzer,
+so a query written with or without hamza, harakat, tatweel or taa marbuta gives the same terms as the document.
+Changing anything here changes the indexed terms: bump ``SCHEMA_VERSION`` in :mod:`indexer.index`.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 
+import snowballstemmer
+from whoosh.analysis import STOP_WORDS
 from whoosh.analysis import Filter
 from whoosh.analysis import LowercaseFilter
 from whoosh.analysis import RegexTokenizer
 from whoosh.analysis import StemFilter
 from whoosh.analysis import StopFilter
 from whoosh.lang.porter import stem as porter_stem
+
+__all__ = [
+    "ARABIC_STOP_WORDS",
+    "TOKEN_PATTERN",
+    "ArabicNormalizeFilter",
+    "detect_language",
+    "normalize_arabic",
+    "normalize_word",
+    "stem_arabic",
+    "stem_word",
+    "text_analyzer",
+]
 
 TOKEN_PATTERN = r"[\w\u064B-\u065F\u0670]+(?:[.'’][\w\u064B-\u065F\u0670]+)*"  # noqa: S105 - a regular expression, not a secret
 
@@ -59,10 +82,57 @@ class ArabicNormalizeFilter(Filter):
                 yield t
 
 
+#: Arabic function words, in normalised spelling (see :func:`normalize_arabic`). Kept short on purpose: "على"
+#: is left out because it folds to the name "علي".
+ARABIC_STOP_WORDS = frozenset(
+    normalize_arabic(w)
+    for w in (
+        "في", "من", "إلى", "عن", "مع", "أن", "إن", "أو", "ثم", "أم", "لا", "لم", "لن", "ما", "قد", "هذا", "هذه",
+        "ذلك", "تلك", "التي", "الذي", "الذين", "هو", "هي", "هم", "كان", "كانت", "تم", "بين", "كما", "كل", "و",
+    )
+)  # fmt: skip
+
+_AR_THREAD = threading.local()
+
+
+def _arabic_stemmer():
+    """The Snowball Arabic stemmer of this thread (its instances keep state while stemming: not thread-safe)."""
+    stemmer = getattr(_AR_THREAD, "stemmer", None)
+    if stemmer is None:
+        stemmer = _AR_THREAD.stemmer = snowballstemmer.stemmer("arabic")
+    return stemmer
+
+
+_CONJ_BEFORE_ARTICLE = ("وال", "فال", "ولل", "فلل", "وبال", "فبال", "وكال", "فكال")
+
+
+def stem_arabic(word: str) -> str:
+    """Light stem of one Arabic word given in normalised spelling (:func:`normalize_arabic` output).
+
+    Snowball's Arabic stemmer expects standard spelling, so around it:
+
+    * a final ه is given back its taa marbuta (ة) before stemming, so that the feminine ending is removed whether
+      the writer used ة or ه (the two are folded, so a pronoun ه is treated the same way: consistent, slightly
+      aggressive);
+    * a conjunction و / ف in front of an article (وال, فال, ولل, وبال, ...) is removed, which Snowball does not do;
+    * after stemming, the stem is folded again, and one trailing ي or ا left over by Snowball's noun suffix rules
+      on stems of four letters or more is removed (لاجئين → لاجي → لاج, like اللاجئين).
+    """
+    w = normalize_arabic(word)
+    if len(w) >= 3 and w.endswith("\u0647"):
+        w = w[:-1] + "\u0629"
+    if len(w) >= 6 and w.startswith(_CONJ_BEFORE_ARTICLE):
+        w = w[1:]
+    stem = normalize_arabic(_arabic_stemmer().stemWord(w)) or w
+    if len(stem) >= 4 and stem[-1] in "\u064a\u0627":
+        stem = stem[:-1]
+    return stem
+
+
 def stem_word(word: str) -> str:
-    """Stem Latin-script words (Porter); leave Arabic and other scripts alone."""
+    """Stem one (lowercased, normalised) token: Arabic script with :func:`stem_arabic`, anything else with Porter."""
     if _ARABIC_CHAR.search(word):
-        return word
+        return stem_arabic(word)
     return porter_stem(word)
 
 
@@ -72,7 +142,7 @@ def text_analyzer():
         RegexTokenizer(TOKEN_PATTERN)
         | LowercaseFilter()
         | ArabicNormalizeFilter()
-        | StopFilter(minsize=1)
+        | StopFilter(stoplist=STOP_WORDS | ARABIC_STOP_WORDS, minsize=1)
         | StemFilter(stemfn=stem_word, cachesize=50000)
     )
 

@@ -1,0 +1,220 @@
+"""Alias expansion of search queries: a word that names a taxonomy code also searches the code's other names.
+
+A query for ``Darnah`` becomes ``Darnah OR Derna OR درنة ...``, and the page can say "also searched: Derna,
+درنة". Pure module (Whoosh only): the vocabulary comes in as a ``lookup`` callable, so this module knows nothing
+of ``taxonomy.yaml`` (``repository.coding.alias_lookup`` builds one from a :class:`~repository.taxonomy.Taxonomy`).
+
+**The original words.** The parser has already analysed (normalised and stemmed) every word, so a ``Term`` holds
+``درن`` where the user typed ``درنة``. The alias look-up needs the words as typed, and they are recovered so:
+
+* a single word: Whoosh's parser records where each ``Term`` came from (``startchar``/``endchar`` in the query
+  text), so the original is ``source[startchar:endchar]``;
+* a quoted phrase (``"Al Kufrah"``) or a word the analyzer splits in several tokens (``Al-Kufrah``): those
+  queries carry no position. The query text is pre-scanned instead: every quoted phrase and every bare word
+  (outside quotes, without parentheses and operators) is analysed with the field's analyzer, and the tuple of
+  tokens it gives is mapped back to the text it came from; a ``Phrase``, or an ``And`` of position-less
+  ``Term`` s of one field, is looked up by its tokens.
+
+Without the query text (:func:`expand_query` called with ``source=None``), the analysed text itself is looked
+up, which works for names the analysis leaves alone.
+
+**The expansion.** Each such leaf (in every text field) is replaced by ``leaf OR alt1 OR alt2 ...``, each
+alternative analysed with the same field analyzer (one token → ``Term``, several → ``Phrase``), so the index sees
+exactly what it would for a user typing the alternative. Alternatives that analyse to the leaf's own tokens, or
+that contain the tokens of the leaf or of an alternative already added (``Derna city`` once ``Derna`` is
+searched), are left out: they cannot match more documents. Expansion happens in place, so the query's logic is
+kept: ``NOT Darnah`` excludes every spelling. Unquoted multi-word names (``Al Kufrah`` typed without quotes)
+are two words joined by AND and are not expanded as one name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from collections.abc import Iterable
+
+from whoosh import query as Q  # noqa: N812
+
+__all__ = ["MAX_FORMS_PER_WORD", "MAX_FORMS_TOTAL", "expand_query", "expand_text_query"]
+
+#: At most this many alternative forms for one word or phrase of the query.
+MAX_FORMS_PER_WORD = 12
+#: At most this many alternative forms for the whole query (each is searched in every text field).
+MAX_FORMS_TOTAL = 40
+
+Lookup = Callable[[str], list[list[str]]]
+
+_QUOTED = re.compile(r'"([^"]*)"')
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
+
+
+def _tokens(analyzer, text: str) -> tuple[str, ...]:
+    return tuple(t.text for t in analyzer(text, mode="query"))
+
+
+def _bare_words(source: str) -> list[str]:
+    """The query's words outside quotes, parentheses and operators removed."""
+    outside = _QUOTED.sub(" ", source)
+    words = []
+    for chunk in outside.split():
+        chunk = chunk.strip("()")
+        if chunk and chunk not in _OPERATORS:
+            words.append(chunk)
+    return words
+
+
+class _Expander:
+    def __init__(self, lookup: Lookup, fieldnames: Iterable[str], source: str | None, analyzers) -> None:
+        self.lookup = lookup
+        self.fields = frozenset(fieldnames)
+        self.source = source
+        self.analyzers = analyzers  # fieldname -> analyzer
+        self.originals: dict[tuple[str, tuple[str, ...]], str] = {}
+        self.forms_cache: dict[str, list[str]] = {}
+        self.token_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.also: dict[str, None] = {}
+        if source:
+            pieces = [m.strip() for m in _QUOTED.findall(source)] + _bare_words(source)
+            for fieldname in sorted(self.fields):
+                for piece in pieces:
+                    toks = self.tokens(fieldname, piece)
+                    if toks:
+                        self.originals.setdefault((fieldname, toks), piece)
+
+    def tokens(self, fieldname: str, text: str) -> tuple[str, ...]:
+        key = (fieldname, text)
+        if key not in self.token_cache:
+            self.token_cache[key] = _tokens(self.analyzers(fieldname), text)
+        return self.token_cache[key]
+
+    def forms(self, original: str) -> list[str]:
+        if original not in self.forms_cache:
+            seen: dict[str, str] = {}
+            for group in self.lookup(original) or ():
+                for form in group:
+                    form = form.replace('"', " ").strip()
+                    if form and form.casefold() not in seen:
+                        seen[form.casefold()] = form
+            self.forms_cache[original] = list(seen.values())
+        return self.forms_cache[original]
+
+    def leaf(self, node: Q.Query) -> tuple[str, tuple[str, ...], str] | None:
+        """``(field, tokens, original text)`` when ``node`` is one word or phrase of the user's query."""
+        if isinstance(node, Q.Term) and node.fieldname in self.fields and isinstance(node.text, str):
+            toks = (node.text,)
+            start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+            if self.source is not None and start is not None and end is not None:
+                return node.fieldname, toks, self.source[start:end]
+            return node.fieldname, toks, self.originals.get((node.fieldname, toks), node.text)
+        if isinstance(node, Q.Phrase) and node.fieldname in self.fields:
+            toks = tuple(node.words)
+            return node.fieldname, toks, self.originals.get((node.fieldname, toks), " ".join(toks))
+        if isinstance(node, Q.And) and node.subqueries:
+            subs = node.subqueries
+            if all(
+                isinstance(s, Q.Term) and getattr(s, "startchar", None) is None and s.fieldname == subs[0].fieldname
+                for s in subs
+            ):
+                fieldname = subs[0].fieldname
+                toks = tuple(s.text for s in subs)
+                original = self.originals.get((fieldname, toks))
+                if fieldname in self.fields and original is not None:
+                    return fieldname, toks, original
+        return None
+
+    def expand_leaf(self, node: Q.Query, fieldname: str, toks: tuple[str, ...], original: str) -> Q.Query:
+        candidates = []
+        for form in self.forms(original)[: MAX_FORMS_PER_WORD * 2]:
+            form_toks = self.tokens(fieldname, form)
+            if form_toks:
+                candidates.append((len(form_toks), form, form_toks))
+        candidates.sort(key=lambda c: c[0])
+        searched: list[tuple[str, ...]] = [toks]
+        alternatives: list[Q.Query] = []
+        for _, form, form_toks in candidates:
+            if len(alternatives) >= MAX_FORMS_PER_WORD:
+                break
+            if any(_contains(form_toks, done) for done in searched):
+                continue
+            if form not in self.also and len(self.also) >= MAX_FORMS_TOTAL:
+                break
+            searched.append(form_toks)
+            self.also.setdefault(form, None)
+            if len(form_toks) == 1:
+                alternatives.append(Q.Term(fieldname, form_toks[0]))
+            else:
+                alternatives.append(Q.Phrase(fieldname, list(form_toks)))
+        if not alternatives:
+            return node
+        return Q.Or([node, *alternatives])
+
+    def rewrite(self, node: Q.Query) -> Q.Query:
+        found = self.leaf(node)
+        if found is not None:
+            return self.expand_leaf(node, *found)
+        if node.is_leaf():
+            return node
+        return node.apply(self.rewrite)
+
+
+def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    """Whether ``shorter`` occurs as a contiguous run in ``longer``."""
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def expand_query(
+    q: Q.Query,
+    lookup: Lookup,
+    fieldnames: Iterable[str],
+    *,
+    source: str | None = None,
+    analyzer=None,
+    schema=None,
+) -> tuple[Q.Query, list[str]]:
+    """Expand every word or phrase of ``q`` (in ``fieldnames``) that ``lookup`` knows; see the module docstring.
+
+    :param q: a parsed user query.
+    :param lookup: ``lookup(original_text)`` returns, for each code the text names, the list of that code's
+        labels and aliases (``[]`` when the text names no code).
+    :param fieldnames: the text fields whose terms are expanded.
+    :param source: the query text ``q`` was parsed from, to recover the words as typed (recommended).
+    :param analyzer: the analyzer for the alternative forms; by default the field's analyzer from ``schema``,
+        else :func:`indexer.analysis.text_analyzer`.
+    :param schema: the schema the query was parsed with.
+    :returns: the expanded query and the alternative forms searched, in query order, without repeats.
+    """
+    if analyzer is not None:
+
+        def analyzers(_fieldname):
+            return analyzer
+    elif schema is not None:
+
+        def analyzers(fieldname):
+            return schema[fieldname].analyzer
+    else:
+        from .analysis import text_analyzer
+
+        default = text_analyzer()
+
+        def analyzers(_fieldname):
+            return default
+
+    expander = _Expander(lookup, fieldnames, source, analyzers)
+    return expander.rewrite(q), list(expander.also)
+
+
+def expand_text_query(text: str, schema, lookup: Lookup) -> tuple[Q.Query | None, list[str]]:
+    """Parse a user's query like :func:`indexer.index.parse_user_query` (same restricted parser, same limits and
+    :class:`~indexer.index.QueryError`), then expand it with :func:`expand_query`.
+
+    Returns ``(None, [])`` when the query has no searchable word.
+    """
+    # Imported here so that indexer.index may import this module without an import cycle.
+    from .index import TEXT_FIELDS
+    from .index import parse_user_query
+
+    q = parse_user_query(schema, text)
+    if q is None:
+        return None, []
+    return expand_query(q, lookup, TEXT_FIELDS, source=(text or "").strip(), schema=schema)
