@@ -42,6 +42,8 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from pathlib import Path
 
+from .arabic import ensure_logical_order
+
 MAX_TEXT_CHARS = 2_000_000
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_MEMBERS = 10_000
@@ -207,6 +209,8 @@ def extract_pdf(path: Path) -> str:
         text = _pdf_with_pdfminer(path)
     if not text.strip():
         raise ExtractionError("no text layer (scanned PDF?)")
+    # Some PDFs store Arabic in visual (reversed) order and some extractors return it so: put it back.
+    text, _repaired = ensure_logical_order(text)
     return text
 
 

@@ -30,7 +30,14 @@ def document_json(actor: Actor, doc: Document, taxonomy: Taxonomy) -> dict[str, 
         "proposed_level": doc.proposed_level,
         "minimum_level": doc.minimum_level,
         "codes": taxonomy.group(doc.codes),
-        "suggested_codes": doc.suggested_codes or {},
+        "suggested_codes": {
+            facet: [item["code"] for item in items] for facet, items in (doc.suggested_codes or {}).items()
+        },
+        "suggestions": [
+            {"code": item["code"], "reason": item["reason"]}
+            for items in (doc.suggested_codes or {}).values()
+            for item in items
+        ],
         "detected": doc.detected or [],
         "language": doc.language,
         "text_status": doc.text_status,

@@ -34,6 +34,8 @@ from indexer.sandbox import extract_in_subprocess
 from . import db
 from . import indexing
 from . import protocol
+from . import scan
+from .coding import suggest_codes
 from .indexing import IndexWorker
 from .models import ApiToken
 from .models import AuditEvent
@@ -421,18 +423,14 @@ class Service:
                     published=published_date,
                     state=protocol.SUBMITTED,
                     proposed_level=proposed,
-                    text=result.text,
                     text_status=result.status,
                     text_reason=result.reason,
-                    language=detect_language(result.text) if result.text else None,
                     source_path=source_path,
                     risks=[],
                     benefits=[],
-                    detected=[],
-                    suggested_codes={},
-                    minimum_reasons=[],
                 )
                 doc.code_rows = [DocumentCode(code_id=c) for c in code_ids]
+                self._set_text(doc, result.text)
                 self.session.add(doc)
                 self.session.flush()
                 self.session.add(
@@ -448,6 +446,19 @@ class Service:
             raise
         self.repo.after_index_change(wait=False)
         return doc
+
+    def _set_text(self, doc: Document, text: str) -> None:
+        """New text for a document: language, sensitivity scan, code suggestions and minimum level follow it."""
+        doc.text = text
+        doc.language = detect_language(text) if text else None
+        doc.detected = scan.findings_json(scan.scan_text(text)) if text else []
+        doc.suggested_codes = suggest_codes(text, doc.title, self.repo.taxonomy) if text else {}
+        self._set_minimum(doc)
+
+    @staticmethod
+    def _set_minimum(doc: Document) -> None:
+        """The minimum level follows the scan findings and the codes (the rule table in ``protocol``)."""
+        doc.minimum_level, doc.minimum_reasons = protocol.minimum_level(doc.detected or [], doc.codes)
 
     def _duplicate(self, actor: Actor, existing: Document) -> ServiceError:
         if protocol.can_view(actor, protocol.facts_of(existing)):
@@ -496,6 +507,7 @@ class Service:
                 setattr(doc, key, value)
             if codes is not None:
                 doc.code_rows = [DocumentCode(code_id=c) for c in codes]
+                self._set_minimum(doc)
             doc.updated_at = utcnow()
             self.audit(actor, "update", doc.id, fields=sorted(changes))
             indexing.enqueue(self.session, [doc.id])
