@@ -32,6 +32,7 @@ run: $(BIN)/.installed-run
 
 test: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r repository indexer -c pyproject.toml
 	$(FLASK) taxonomy check
 	$(BIN)/pytest -q
 

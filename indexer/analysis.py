@@ -39,12 +39,13 @@ __all__ = [
     "detect_language",
     "normalize_arabic",
     "normalize_word",
+    "repair_lam_alef",
     "stem_arabic",
     "stem_word",
     "text_analyzer",
 ]
 
-TOKEN_PATTERN = r"[\w\u064B-\u065F\u0670]+(?:[.'’][\w\u064B-\u065F\u0670]+)*"  # noqa: S105 - a regular expression, not a secret
+TOKEN_PATTERN = r"[\w\u064B-\u065F\u0670]+(?:[.'’][\w\u064B-\u065F\u0670]+)*"  # noqa: S105 - a regex, not a secret  # nosec B105
 
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 _ARABIC_FOLD = str.maketrans(
@@ -72,12 +73,24 @@ def normalize_word(text: str) -> str:
     return normalize_arabic(unicodedata.normalize("NFKC", text).lower())
 
 
+#: After folding, a word that starts (after an optional و ف ب ك) with "اال" is an article followed by an alef-initial
+#: word whose lam-alef ligature (لا / لأ) came out of a PDF as "ال" / "أل" (PDFium on fpdf2/HarfBuzz output, and
+#: other producers): الاجتماع → "االجتماع", الأسر → "األسر". No Arabic word starts with two alefs, so the order is
+#: put back. Mid-word ligatures (سالم / سلام) are ambiguous and left alone.
+_BROKEN_LAM_ALEF = re.compile("^([\u0648\u0641\u0628\u0643]?)\u0627\u0627\u0644")
+
+
+def repair_lam_alef(word: str) -> str:
+    """Undo the swapped lam-alef ligature after an article in a folded word (see :data:`_BROKEN_LAM_ALEF`)."""
+    return _BROKEN_LAM_ALEF.sub("\\1\u0627\u0644\u0627", word)
+
+
 class ArabicNormalizeFilter(Filter):
-    """Apply :func:`normalize_arabic` to every token."""
+    """Apply :func:`normalize_arabic` (and :func:`repair_lam_alef`) to every token."""
 
     def __call__(self, tokens):  # noqa: D102 - whoosh filter protocol
         for t in tokens:
-            t.text = normalize_arabic(t.text)
+            t.text = repair_lam_alef(normalize_arabic(t.text))
             if t.text:
                 yield t
 

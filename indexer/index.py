@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,9 +42,10 @@ from whoosh.qparser import QueryParser
 from whoosh.writing import CLEAR
 
 from .analysis import text_analyzer
+from .expand import expand_text_query
 
 #: Bump when the schema or the analysis changes: the index is then rebuilt from the database.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: A folder of another index version is removed when nothing has written to it for this long.
 STALE_VERSION_SECONDS = 24 * 3600
 
@@ -53,6 +55,13 @@ MAX_QUERY_TERMS = 40
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100
 TEXT_FIELDS = ("title", "summary", "body")
+#: The ``level`` value of a document without a sharing level (not released yet); a facet value and a filter.
+NO_LEVEL = "none"
+SORTS = ("relevance", "date")
+
+#: ``lookup(word_or_phrase)`` gives, for each taxonomy code the text names, that code's labels and aliases
+#: (see :mod:`indexer.expand`); the caller builds it from the vocabulary, so this module needs no taxonomy.
+AliasLookup = Callable[[str], list[list[str]]]
 
 
 class IndexBusy(Exception):
@@ -88,7 +97,11 @@ class IndexDoc:
 
 @dataclass
 class SearchRequest:
-    """A search: free text plus structured filters. Several codes of one facet are OR-ed; facets are AND-ed."""
+    """A search: free text plus structured filters. Several codes of one facet are OR-ed; facets are AND-ed;
+    several levels or organisations are OR-ed. A code matches documents coded with it or with a code below it.
+    ``date_from``/``date_to`` apply to the document date: its published date, else the day it was uploaded.
+    ``sort`` is ``relevance`` (an empty query lists newest uploads first) or ``date`` (document date, newest
+    first)."""
 
     text: str = ""
     codes: list[str] = field(default_factory=list)
@@ -103,12 +116,14 @@ class SearchRequest:
 
 @dataclass
 class SearchOutcome:
-    """The ids of one page of hits (best first), the total, facet counts and the terms to highlight."""
+    """The ids of one page of hits (best first), the total, facet counts, the terms to highlight (the query's
+    and those of its alias expansion) and the other names searched because of the expansion."""
 
     total: int
     ids: list[int]
     facets: dict[str, dict[str, int]]
     terms: frozenset[str]
+    also_searched: list[str] = field(default_factory=list)
 
 
 def build_schema() -> Schema:
@@ -127,6 +142,7 @@ def build_schema() -> Schema:
         state=ID(),
         language=ID(),
         published=DATETIME(),
+        date=DATETIME(sortable=True),
         uploaded=DATETIME(sortable=True),
     )
 
@@ -192,7 +208,7 @@ def parse_user_query(schema: Schema, text: str) -> Q.Query | None:
 #: Words that exercise every step of the analysis (English stemming, stop words, Arabic folding and stemming).
 _PROBE = (
     "The displaced families were returning to Tawergha; detention centres in Sebha, Derna and Misrata. "
-    "النازحين في سَبْهَا والمدرسة إغاثة مهاجرون تاورغاء الأطفال درنة ومصراتة اجتماع ســبــهـا"
+    "النازحين في سَبْهَا والمدرسة إغاثة مهاجرون تاورغاء الأطفال درنة ومصراتة اجتماع ســبــهـا االجتماع"
 )
 
 
@@ -293,10 +309,11 @@ class SearchIndex:
                     "codes": ",".join(doc.codes),
                     "code_tree": ",".join(doc.code_tree),
                     "org": doc.org,
-                    "level": doc.level or "none",
+                    "level": doc.level or NO_LEVEL,
                     "state": doc.state,
                     "language": doc.language or "und",
                     "uploaded": _naive_utc(doc.uploaded_at),
+                    "date": _document_date(doc),
                 }
                 if doc.published is not None:
                     fields["published"] = dt.datetime.combine(doc.published, dt.time())
@@ -323,14 +340,24 @@ class SearchIndex:
         exclude_ids: Iterable[int] = (),
         time_limit: float = 2.0,
         facet_fields: Iterable[str] = ("code_tree", "org", "level"),
+        lookup: AliasLookup | None = None,
     ) -> SearchOutcome:
         """Search within what ``principals`` may see, minus ``exclude_ids`` (documents whose index entry is
-        stale). Totals and facet counts come from the same filtered set as the hits."""
-        empty = SearchOutcome(0, [], {}, frozenset())
-        if not principals:
-            return empty  # fail closed: no principal, no document
+        stale). Totals and facet counts come from the same filtered set as the hits.
+
+        With ``lookup``, a query word or phrase that names a taxonomy code also searches the code's other names
+        (:func:`indexer.expand.expand_text_query`); they are listed in ``also_searched`` and highlighted.
+        Raises :class:`QueryError` for a refused query (checked before the access filter, so the answer is the
+        same for every caller).
+        """
         schema = self.ix.schema
-        user_q = parse_user_query(schema, request.text)
+        if lookup is not None:
+            user_q, also = expand_text_query(request.text, schema, lookup)
+        else:
+            user_q, also = parse_user_query(schema, request.text), []
+        if not principals:
+            return SearchOutcome(0, [], {}, frozenset(), also)  # fail closed: no principal, no document
+        empty = SearchOutcome(0, [], {}, _highlight_terms(user_q), also)
         structured = _structured_filter(request)
         q: Q.Query = user_q if user_q is not None else Q.Every()
         if structured is not None:
@@ -344,13 +371,16 @@ class SearchIndex:
             if not allowed:
                 return empty  # an empty filter would mean "no filter" to Whoosh
             sort_by_date = user_q is None or request.sort == "date"
+            # An empty query lists the newest uploads first; sort=date orders by the document date (published,
+            # else uploaded), then by upload time.
+            sortedby: str | list[str] | None = None
+            if request.sort == "date":
+                sortedby = ["date", "uploaded"]
+            elif sort_by_date:
+                sortedby = "uploaded"
             # Every match is collected (Whoosh scores them all anyway) and the access filter is applied here,
             # on the complete list: Whoosh's own filter is bypassed when a TimeLimitCollector wraps it.
-            collector = searcher.collector(
-                limit=None,
-                sortedby="uploaded" if sort_by_date else None,
-                reverse=sort_by_date,
-            )
+            collector = searcher.collector(limit=None, sortedby=sortedby, reverse=sort_by_date)
             limited = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
             try:
                 searcher.search_with_collector(q, limited)
@@ -364,15 +394,13 @@ class SearchIndex:
             start = (request.page - 1) * request.per_page
             ids = _page_ids(searcher, ranked, start, request.per_page, by_score=not sort_by_date)
             facets = self._facets(searcher, matched, facet_fields) if matched else {}
-        terms = (
-            frozenset(text for fname, text in user_q.iter_all_terms() if fname in TEXT_FIELDS)
-            if user_q
-            else frozenset()
-        )
-        return SearchOutcome(total, ids, facets, terms)
+        return SearchOutcome(total, ids, facets, _highlight_terms(user_q), also)
 
     @staticmethod
     def _facets(searcher, matched: set[int], facet_fields: Iterable[str]) -> dict[str, dict[str, int]]:
+        """Counts per facet value over ``matched`` (the hits the caller may see, all pages), so that each count
+        is what a filter on that value would give. ``code_tree`` holds each document's codes with their
+        ancestors: a code's count includes the documents coded below it, each document counted once."""
         out: dict[str, dict[str, int]] = {}
         reader = searcher.reader()
         for fieldname in facet_fields:
@@ -453,6 +481,20 @@ def _page_ids(searcher, ranked: list[tuple], start: int, count: int, *, by_score
     return ordered[start - lo : stop - lo]
 
 
+def _highlight_terms(q: Q.Query | None) -> frozenset[str]:
+    """The analysed words of a (possibly expanded) query, in the text fields: what snippets mark."""
+    if q is None:
+        return frozenset()
+    return frozenset(text for fname, text in q.iter_all_terms(phrases=True) if fname in TEXT_FIELDS)
+
+
+def _document_date(doc: IndexDoc) -> dt.datetime:
+    """The date filters and ``sort=date`` use: the published date, else the day of upload (UTC)."""
+    if doc.published is not None:
+        return dt.datetime.combine(doc.published, dt.time())
+    return dt.datetime.combine(_naive_utc(doc.uploaded_at).date(), dt.time())
+
+
 def _naive_utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
@@ -473,7 +515,7 @@ def _structured_filter(request: SearchRequest) -> Q.Query | None:
     if request.date_from or request.date_to:
         start = dt.datetime.combine(request.date_from, dt.time()) if request.date_from else None
         end = dt.datetime.combine(request.date_to, dt.time(23, 59, 59)) if request.date_to else None
-        parts.append(Q.DateRange("published", start, end))
+        parts.append(Q.DateRange("date", start, end))
     if not parts:
         return None
     return Q.And(parts) if len(parts) > 1 else parts[0]

@@ -75,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
+    from .views import admin
     from .views import api
     from .views import html
 
@@ -82,6 +83,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)  # token-authenticated; browsers never send the token by themselves
     app.register_blueprint(api.bp)
     app.register_blueprint(html.bp)
+    app.register_blueprint(admin.bp)
     html.init_app(app)
 
     @app.get("/healthz")

@@ -68,23 +68,97 @@ def _load_user(value: str) -> SessionUser | None:
     user = get_session().get(User, user_id)
     if user is None or not user.active or user.session_version != version:
         return None
+    if not session.get("mfa") and _second_factor_due(user):
+        return None  # e.g. REPOSITORY_REQUIRE_2FA was turned on after this session began: log in again
     return SessionUser(user)
 
 
+def _second_factor_due(user: User) -> bool:
+    """Whether a session of ``user`` must have passed a second factor (enrolled, or required by configuration)."""
+    if user.has_second_factor:
+        return True
+    return bool(current_app.config.get("REQUIRE_2FA")) and protocol.allowed(
+        protocol.actor_for(user), "second_factor_required"
+    )
+
+
 def init_app(app: Flask) -> None:
-    """Install the login manager and the session timeouts."""
+    """Install the login manager, the session timeouts and the cookie settings.
+
+    With ``HTTPS`` on (``REPOSITORY_HTTPS=on``) the session cookie is ``Secure`` and named ``__Host-session``
+    (browsers then refuse it from plain HTTP or with a Domain attribute), and answers carry HSTS.
+    """
     login_manager.init_app(app)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    if app.config.get("HTTPS"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config["SESSION_COOKIE_PATH"] = "/"
+        app.config["SESSION_COOKIE_DOMAIN"] = None
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+        app.after_request(_strict_transport)
     app.before_request(_expire_idle_sessions)
 
 
-def start_session(user: User) -> None:
-    """A fresh session for ``user`` (called at login): nothing of the previous session survives."""
+def _strict_transport(response):
+    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def start_session(user: User, second_factor: bool = False) -> None:
+    """A fresh session for ``user`` (called at login): nothing of the previous session survives.
+
+    ``second_factor`` records that the login passed a TOTP or recovery code (see :func:`_load_user`).
+    """
     session.clear()
     login_user(SessionUser(user))
     now = int(time.time())
     session["login_at"] = now
     session["seen_at"] = now
+    session["mfa"] = bool(second_factor)
     session.permanent = True
+
+
+#: How long the second login step (the code) may wait after the password step.
+SECOND_STEP_SECONDS = 300
+
+
+def begin_second_step(user: User, enrol: bool, next_url: str) -> None:
+    """The password was right and a code is needed: remember only that (no login yet) in a fresh session."""
+    session.clear()
+    session["2fa"] = {
+        "uid": user.id,
+        "ver": user.session_version,
+        "at": int(time.time()),
+        "enrol": enrol,
+        "next": next_url,
+    }
+
+
+def second_step_user() -> tuple[User | None, bool]:
+    """The account waiting for its second login step, and whether it must enrol first; (None, False) if none."""
+    pending = session.get("2fa")
+    if not isinstance(pending, dict):
+        return None, False
+    try:
+        uid, version, at = int(pending["uid"]), int(pending["ver"]), int(pending["at"])
+    except (KeyError, TypeError, ValueError):
+        return None, False
+    if int(time.time()) - at > SECOND_STEP_SECONDS:
+        session.pop("2fa", None)
+        return None, False
+    user = get_session().get(User, uid)
+    if user is None or not user.active or user.session_version != version:
+        return None, False
+    return user, bool(pending.get("enrol"))
+
+
+def second_step_key() -> str:
+    """Rate-limit key of the second login step: the account it is for."""
+    pending = session.get("2fa")
+    uid = pending.get("uid") if isinstance(pending, dict) else None
+    return f"2fa:{uid}"
 
 
 def _expire_idle_sessions() -> None:

@@ -1,4 +1,5 @@
-"""Command line (``flask --app wsgi COMMAND``): init, org add, user add, token create, import, reindex, demo."""
+"""Command line (``flask --app wsgi COMMAND``): init, org add, user add, token create, import, reindex, demo,
+review due."""
 
 from __future__ import annotations
 
@@ -31,7 +32,10 @@ def init_command() -> None:
     """Create the database schema, the search index and the data folders (idempotent)."""
     repo = current_app.extensions["repo"]
     Path(current_app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
-    db.create_schema(current_app)
+    try:
+        db.create_schema(current_app)
+    except db.SchemaOutOfDate as exc:
+        raise click.ClickException(str(exc)) from None
     repo.store.ensure()
     created = repo.index.open()
     if created:
@@ -94,6 +98,31 @@ def token_create(email: str, days: int) -> None:
         _fail(exc)
     click.echo(f"API token for {email.lower()} (shown once; send it as 'Authorization: Bearer TOKEN'):")
     click.echo(token)
+
+
+review_cli = AppGroup("review", help="The coordinators' review queue.")
+
+
+@review_cli.command("due")
+@click.option("--date", "on", default=None, help="Count as due on this day (YYYY-MM-DD; default: today, UTC).")
+def review_due(on: str | None) -> None:
+    """Print the released documents due for re-review (review date on or before the day), oldest date first."""
+    import datetime as dt
+
+    from .services import parse_date
+
+    try:
+        day = parse_date(on, "--date") or dt.datetime.now(dt.UTC).date()
+        docs = _service().reviews_due(protocol.SYSTEM, day)
+    except ServiceError as exc:
+        _fail(exc)
+    if not docs:
+        click.echo(f"No document is due for re-review on {day.isoformat()}.")
+        return
+    for doc in docs:
+        level = protocol.LEVEL_LABELS.get(doc.level or "", doc.level or "-")
+        click.echo(f"{doc.id}\t{doc.review_by.isoformat()}\t{level}\t{doc.org.acronym}\t{doc.title}")
+    click.echo(f"{len(docs)} document(s) due for re-review on {day.isoformat()}.")
 
 
 @click.command("import")
@@ -166,6 +195,7 @@ def register(app: Flask) -> None:
         import_command,
         reindex_command,
         demo_command,
+        review_cli,
         taxonomy_cli,
     ):
         app.cli.add_command(command)

@@ -5,6 +5,9 @@ cannot start because the file is broken, so it does not need an app: it takes ``
 ``TAXONOMY_PATH`` when an app is loaded or loadable, else ``$REPOSITORY_TAXONOMY``, else the ``taxonomy.yaml``
 at the top of the repository. It also runs without Flask's CLI: ``python -m repository.cli_taxonomy check``.
 
+``taxonomy migrate`` needs the app (database, services, audit): it moves documents from retired codes to their
+replacements.
+
 Note: Flask's CLI only finds commands that the app registers after the app has loaded. For ``check`` to be
 reachable while ``create_app`` fails, also declare it as a plugin command (``[options.entry_points]
 flask.commands = taxonomy = repository.cli_taxonomy:taxonomy_cli``) or use the ``python -m`` form.
@@ -73,13 +76,34 @@ def check_command(path: Path | None) -> None:
     click.echo(f"taxonomy OK: {len(taxonomy.facets)} facets, {len(taxonomy.codes)} codes")
 
 
-# --- Later: `taxonomy migrate` -------------------------------------------------------------------------------
-# Moves documents from retired codes to their replacements (Taxonomy.current(code_id) gives the target). It
-# needs the app (database, services, audit), so it will be a normal app command:
-#
-#     @taxonomy_cli.command("migrate")
-#     @click.option("--dry-run", is_flag=True)
-#     def migrate_command(dry_run: bool) -> None: ...
+@taxonomy_cli.command("migrate")
+@click.option("--dry-run", is_flag=True, help="Only count the documents that would move; change nothing.")
+def migrate_command(dry_run: bool) -> None:
+    """Move documents from retired codes to their replacements (the codes' ``replaced_by``).
+
+    Runs through the service layer as the system: each document moved is audited as ``update`` (detail
+    ``migrated_codes``) and re-indexed. Prints one line per retired code in use and a total.
+    """
+    from . import db
+    from . import protocol
+    from .services import Service
+    from .services import ServiceError
+
+    repo = current_app.extensions["repo"]
+    svc = Service(repo, db.get_session(), ip="cli")
+    try:
+        counts = svc.migrate_retired_codes(protocol.SYSTEM, dry_run=dry_run)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    verb = "would move" if dry_run else "moved"
+    for old, n in counts.items():
+        click.echo(f"{old} -> {repo.taxonomy.current(old)}: {verb} {n} document{'s' if n != 1 else ''}")
+    total = sum(counts.values())
+    retired = sum(1 for c in repo.taxonomy.codes.values() if c.retired)
+    click.echo(
+        f"taxonomy migrate{' (dry run)' if dry_run else ''}: {retired} retired code{'s' if retired != 1 else ''}, "
+        f"{verb} {total} code assignment{'s' if total != 1 else ''}"
+    )
 
 
 def main() -> None:

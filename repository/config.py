@@ -1,4 +1,17 @@
-"""Configuration: defaults here, overridden by ``REPOSITORY_*`` environment variables or a test mapping."""
+"""Configuration: defaults here, overridden by ``REPOSITORY_*`` environment variables or a test mapping.
+
+Security settings an operator chooses (see the README's Security section):
+
+* ``REPOSITORY_HTTPS=on``: served over HTTPS; the session cookie becomes ``Secure`` and ``__Host-session``, and
+  answers carry HSTS.
+* ``REPOSITORY_REQUIRE_2FA=on``: coordinators and admins must pass a TOTP code at login (enrolling at their next
+  login if needed); accounts that enrolled on ``/account/2fa`` are always asked. Off by default.
+* ``REPOSITORY_TRUSTED_PROXIES=N`` (0-5): reverse proxies in front of the app whose ``X-Forwarded-For`` and
+  ``X-Forwarded-Proto`` are believed; 0 (default) ignores those headers.
+* ``REPOSITORY_RATELIMIT_STORAGE_URL``: where throttling counters live (``memory://`` by default, per process;
+  ``redis://host:6379/0`` to share them between workers and hosts).
+* ``REPOSITORY_SECRET_KEY``: the session signing key (generated into ``<DATA_DIR>/secret_key`` when unset).
+"""
 
 from __future__ import annotations
 
@@ -39,6 +52,17 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         rate_limits = _flag(env.get("REPOSITORY_RATE_LIMITS"), True)
     except ConfigError as exc:
         raise ConfigError(f"REPOSITORY_RATE_LIMITS: {exc}") from exc
+    for name in ("REPOSITORY_HTTPS", "REPOSITORY_REQUIRE_2FA"):
+        try:
+            _flag(env.get(name), False)
+        except ConfigError as exc:
+            raise ConfigError(f"{name}: {exc}") from exc
+    try:
+        proxies = int(env.get("REPOSITORY_TRUSTED_PROXIES") or 0)
+    except ValueError:
+        proxies = -1
+    if not 0 <= proxies <= 5:
+        raise ConfigError("REPOSITORY_TRUSTED_PROXIES must be a whole number from 0 to 5")
     return {
         "DATA_DIR": str(data_dir),
         "DATABASE_URL": env.get("REPOSITORY_DATABASE_URL") or f"sqlite:///{data_dir / 'repository.sqlite3'}",
@@ -46,7 +70,10 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "RATE_LIMITS": rate_limits,
         "SECRET_KEY": env.get("REPOSITORY_SECRET_KEY") or None,
         "TAXONOMY_PATH": env.get("REPOSITORY_TAXONOMY") or str(PROJECT_ROOT / "taxonomy.yaml"),
+        "HTTPS": _flag(env.get("REPOSITORY_HTTPS"), False),
         "SESSION_COOKIE_SECURE": _flag(env.get("REPOSITORY_HTTPS"), False),
+        "REQUIRE_2FA": _flag(env.get("REPOSITORY_REQUIRE_2FA"), False),
+        "TRUSTED_PROXIES": proxies,
         "RATELIMIT_STORAGE_URI": env.get("REPOSITORY_RATELIMIT_STORAGE_URL") or "memory://",
     }
 

@@ -94,8 +94,32 @@ def _close_session(_exc: BaseException | None) -> None:
         session.close()
 
 
+class SchemaOutOfDate(Exception):
+    """The database has tables of an older version of the code (columns are missing)."""
+
+
 def create_schema(app: Flask) -> None:
-    """Create every table that does not exist yet (idempotent)."""
+    """Create every table that does not exist yet (idempotent).
+
+    Raises :class:`SchemaOutOfDate` when an existing table lacks columns the code needs: ``create_all`` adds
+    tables, never columns, and a half-matching schema would fail later on ordinary requests.
+    """
+    from sqlalchemy import inspect
+
     from . import models  # noqa: F401  (registers the tables)
 
-    Base.metadata.create_all(engine_of(app))
+    engine = engine_of(app)
+    Base.metadata.create_all(engine)
+    inspector = inspect(engine)
+    missing = [
+        f"{table.name}.{column.name}"
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if column.name not in {c["name"] for c in inspector.get_columns(table.name)}
+    ]
+    if missing:
+        raise SchemaOutOfDate(
+            "The database was created by an older version of this application; these columns are missing: "
+            + ", ".join(missing)
+            + ". Export what you need and start from a new database (or add the columns by hand)."
+        )

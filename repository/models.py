@@ -53,8 +53,29 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Two-factor (TOTP, RFC 6238): the base32 secret, set at enrolment and confirmed by a first code; the time step
+    # of the last accepted code, so that a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     org: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def has_second_factor(self) -> bool:
+        """True once the account has confirmed a TOTP enrolment."""
+        return bool(self.totp_secret and self.totp_confirmed_at)
+
+
+class RecoveryCode(Base):
+    """A one-time two-factor recovery code; only its SHA-256 is stored, ``used_at`` is set when it is spent."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ApiToken(Base):
@@ -161,6 +182,7 @@ class Document(Base):
     decisions: Mapped[list[Decision]] = relationship(
         lazy="select", cascade="all, delete-orphan", order_by="Decision.id"
     )
+    comments: Mapped[list[Comment]] = relationship(lazy="select", cascade="all, delete-orphan", order_by="Comment.id")
 
     @property
     def codes(self) -> list[str]:
@@ -197,6 +219,24 @@ class Decision(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Comment(Base):
+    """One message of a document's review exchange (append-only): a coordinator's request for changes (``kind``
+    ``return``, the rationale of a return) or a comment from a coordinator or the owner organisation (``comment``).
+    ``author_email`` and ``author_org`` are snapshots so the exchange survives account changes."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    author_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    author_org: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    author_role: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    kind: Mapped[str] = mapped_column(String(20), default="comment")
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuditEvent(Base):

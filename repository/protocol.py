@@ -365,12 +365,50 @@ PERMISSIONS: dict[str, tuple[tuple[Rule, ...], ...]] = {
     "see_uploader": ((_is_coordinator,), (_is_contributor_of_owner,)),
     "read_audit": ((_is_coordinator,),),
     "review_queue": ((_is_coordinator,),),
+    # Filter searches by sharing level: accounts. Anonymous visitors only ever see public documents; their
+    # ``level`` filter is ignored, so it can neither narrow nor probe anything.
+    "filter_by_level": ((_is_account,),),
+    # Move documents from retired taxonomy codes to their replacements: the system only (``taxonomy migrate``).
+    "migrate_codes": (),
+    # the review loop: the request-changes exchange and the replacement of the file (see ACTION_STATES)
+    "comment": ((_is_coordinator,), (_is_contributor_of_owner,)),
+    "see_comments": ((_is_coordinator,), (_is_contributor_of_owner,)),
+    "replace": ((_is_contributor_of_owner,),),
     "manage_accounts": ((_is_admin,),),
+    "manage_orgs": ((_is_admin,),),
     "create_token": ((_is_account,),),
+    "manage_own_account": ((_is_account,),),  # own password, own API tokens, own two-factor enrolment
+    # Not a permission but a duty: these accounts must pass a second factor when REPOSITORY_REQUIRE_2FA is on.
+    "second_factor_required": ((_is_coordinator,), (_is_admin,)),
 }
 
+
+def is_self(actor: Actor, user_id: int | None) -> bool:
+    """Whether the account ``user_id`` is the actor's own (an admin may not deactivate or demote itself)."""
+    return actor.authenticated and user_id is not None and actor.user_id == user_id
+
 #: Actions that concern one document and therefore require it to be visible first.
-DOCUMENT_ACTIONS = frozenset({"view", "download", "update", "submit", "review", "see_review_details", "see_uploader"})
+DOCUMENT_ACTIONS = frozenset(
+    {
+        "view",
+        "download",
+        "update",
+        "submit",
+        "review",
+        "see_review_details",
+        "see_uploader",
+        "comment",
+        "see_comments",
+        "replace",
+    }
+)
+
+#: Document actions that are not workflow steps but that only some states allow (the state does not change).
+#: The file may be replaced while the document waits for review or has been returned for changes; once released
+#: or withheld, what was reviewed stays what is stored.
+ACTION_STATES: dict[str, tuple[str, ...]] = {
+    "replace": (SUBMITTED, RETURNED),
+}
 
 
 def allowed(actor: Actor, action: str, facts: DocFacts | None = None) -> bool:
@@ -381,7 +419,7 @@ def allowed(actor: Actor, action: str, facts: DocFacts | None = None) -> bool:
         if action in ("view", "download"):
             return True
     if actor.system:
-        return action not in ("upload", "review", "submit", "update", "create_token")
+        return action not in ("upload", "review", "submit", "update", "create_token", "comment", "replace")
     alternatives = PERMISSIONS.get(action, ())
     return any(all(rule(actor, facts) for rule in alt) for alt in alternatives)
 
@@ -431,7 +469,72 @@ def require_transition(actor: Actor, action: str, facts: DocFacts) -> str:
     return transition.to_state
 
 
-_PAST = {"submit": "submitted", "release": "released", "return": "returned", "withhold": "withheld"}
+_PAST = {
+    "submit": "submitted",
+    "release": "released",
+    "return": "returned",
+    "withhold": "withheld",
+    "replace": "given a new file",
+}
+
+
+#: What each ``detected`` kind of the sensitivity scan means, for the document page.
+DETECTED_LABELS: dict[str, str] = {
+    "person_name": "Personal names",
+    "phone": "Phone numbers",
+    "email": "E-mail addresses",
+    "id_number": "Identity, passport or case numbers",
+    "coordinates": "GPS coordinates",
+    "sensitive_site": "Sensitive sites (safe houses, shelters, detention, disembarkation)",
+    "severe_topic": "GBV or child-protection case details",
+    "small_count": "Small counts by place, sex or age",
+}
+
+#: The audit trail's action names (interface.md, then the additions of the review loop and the export). Views and
+#: downloads are recorded at every level, so every read of a confidential or strictly confidential document is in it.
+AUDIT_ACTIONS: tuple[str, ...] = (
+    "login",
+    "login_failed",
+    "logout",
+    "token_create",
+    "upload",
+    "view",
+    "download",
+    "update",
+    "submit",
+    "release",
+    "return",
+    "withhold",
+    "grant",
+    "override",
+    "replace",  # the owner organisation replaced the file (detail: previous and new sha256, new minimum level)
+    "comment",  # a message in the review exchange (detail: comment id and text)
+    "audit_export",  # a coordinator exported the audit trail as CSV (detail: the filters and row count)
+)
+
+
+def require_in_state(actor: Actor, action: str, facts: DocFacts) -> None:
+    """Check who may do ``action`` (see :data:`PERMISSIONS`) and that the document's state allows it
+    (:data:`ACTION_STATES`; 409 otherwise). Actions without a state rule are allowed in every state."""
+    require(actor, action, facts)
+    states = ACTION_STATES.get(action)
+    if states is not None and facts.state not in states:
+        raise Denied(
+            409,
+            "invalid_state",
+            f"A document in state {facts.state!r} cannot be {_PAST.get(action, action)}.",
+        )
+
+
+def possible(actor: Actor, action: str, facts: DocFacts) -> bool:
+    """Whether ``actor`` may take ``action`` on this document now: a workflow step (:data:`TRANSITIONS`) or a
+    state-bound action (:data:`ACTION_STATES`), who may and the state both checked. For forms and buttons."""
+    transition = TRANSITIONS.get(action)
+    if transition is not None:
+        permission = "review" if action in REVIEW_ACTIONS else action
+        return facts.state in transition.from_states and allowed(actor, permission, facts)
+    states = ACTION_STATES.get(action)
+    return (states is None or facts.state in states) and allowed(actor, action, facts)
 
 
 def check_release(level: str | None, grant_orgs: Iterable[Any], grant_users: Iterable[Any]) -> list[str]:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Iterable
 from typing import Any
 
 from . import protocol
 from .models import AuditEvent
+from .models import Comment
 from .models import Document
 from .protocol import Actor
 from .taxonomy import Taxonomy
@@ -57,7 +62,22 @@ def document_json(actor: Actor, doc: Document, taxonomy: Taxonomy) -> dict[str, 
             grant_users=sorted(g.user.email for g in doc.user_grants),
             review_by=doc.review_by.isoformat() if doc.review_by else None,
         )
+    if protocol.allowed(actor, "see_comments", facts):
+        out["comments"] = [comment_json(c) for c in doc.comments]
     return out
+
+
+def comment_json(comment: Comment) -> dict[str, Any]:
+    """One message of a document's review exchange."""
+    return {
+        "id": comment.id,
+        "at": comment.at.isoformat(),
+        "author": comment.author_email,
+        "org": comment.author_org,
+        "role": comment.author_role,
+        "kind": comment.kind,
+        "text": comment.text,
+    }
 
 
 def hit_json(doc: Document, snippet: str, taxonomy: Taxonomy) -> dict[str, Any]:
@@ -83,3 +103,36 @@ def event_json(event: AuditEvent) -> dict[str, Any]:
         "document_id": event.document_id,
         "detail": event.detail or {},
     }
+
+
+AUDIT_CSV_COLUMNS = ("at", "actor", "action", "document_id", "ip", "detail")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with = + - @ (or a tab or carriage
+    return) gets a leading apostrophe (OWASP CSV injection advice)."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def events_csv(events: Iterable[AuditEvent]) -> str:
+    """Audit events as CSV (header first); ``detail`` as compact JSON; every cell guarded against formulas."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(AUDIT_CSV_COLUMNS)
+    for event in events:
+        writer.writerow(
+            csv_cell(value)
+            for value in (
+                event.at.isoformat(),
+                event.actor_email or "",
+                event.action,
+                event.document_id if event.document_id is not None else "",
+                event.ip or "",
+                json.dumps(event.detail or {}, ensure_ascii=False, sort_keys=True) if event.detail else "",
+            )
+        )
+    return buffer.getvalue()

@@ -26,6 +26,7 @@ from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
 from indexer.analysis import detect_language
+from indexer.index import NO_LEVEL
 from indexer.index import QueryError
 from indexer.index import SearchIndex
 from indexer.index import SearchRequest
@@ -33,12 +34,16 @@ from indexer.sandbox import extract_in_subprocess
 
 from . import db
 from . import indexing
+from . import passwords
 from . import protocol
 from . import scan
+from .coding import accept_suggestions as merge_accepted_codes
+from .coding import alias_lookup
 from .coding import suggest_codes
 from .indexing import IndexWorker
 from .models import ApiToken
 from .models import AuditEvent
+from .models import Comment
 from .models import Decision
 from .models import Document
 from .models import DocumentCode
@@ -63,6 +68,8 @@ log = logging.getLogger(__name__)
 MAX_TITLE = 300
 MAX_SUMMARY = 5000
 MAX_RATIONALE = 5000
+MAX_COMMENT = 5000
+MAX_AUDIT_EXPORT = 100_000
 MAX_CODES = 50
 MAX_GRANTS = 100
 MIN_PASSWORD = 12
@@ -121,6 +128,19 @@ class Download:
     mime: str
     filename: str
     size: int
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A new file that passed the upload checks, stored under its digest, with its extracted text."""
+
+    sha256: str
+    size: int
+    mime: str
+    filename: str
+    text: str
+    text_status: str
+    text_reason: str | None
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -235,6 +255,10 @@ class Service:
         assert doc is not None
         return doc
 
+    def require_document(self, actor: Actor, document_id: Any, action: str) -> Document:
+        """The document, if ``actor`` may do ``action`` to it (404 when invisible, 401/403 when not theirs)."""
+        return self._visible(actor, document_id, action)
+
     def _check_codes(self, codes: Iterable[str]) -> list[str]:
         codes = list(codes)
         if len(codes) > MAX_CODES:
@@ -271,7 +295,7 @@ class Service:
             org = Organisation(acronym=acronym, name=name)
             self.session.add(org)
             self.session.flush()
-            self.audit(actor, "org_add", acronym=acronym)
+            self.audit(actor, "org_create", acronym=acronym)
         return org
 
     def add_user(self, actor: Actor, email: str, org_acronym: str, role: str, password: str) -> User:
@@ -282,8 +306,10 @@ class Service:
             raise _invalid("email is not an e-mail address.")
         if role not in protocol.ROLES:
             raise _invalid(f"role must be one of {', '.join(protocol.ROLES)}.")
-        if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-            raise _invalid(f"The password must have at least {MIN_PASSWORD} characters.")
+        try:
+            passwords.check(password, email)
+        except passwords.WeakPassword as exc:
+            raise _invalid(str(exc)) from None
         with db.write(self.session):
             org = self.session.scalar(select(Organisation).where(Organisation.acronym == org_acronym.upper()))
             if org is None:
@@ -293,14 +319,15 @@ class Service:
             user = User(email=email, org_id=org.id, role=role, password_hash=generate_password_hash(password))
             self.session.add(user)
             self.session.flush()
-            self.audit(actor, "user_add", target=email, role=role, org=org.acronym)
+            self.audit(actor, "user_create", target=email, role=role, org=org.acronym)
         return user
 
     def authenticate(self, email: str, password: str) -> User | None:
         """Check a login. The same work is done for an unknown account as for a wrong password."""
         email = (email or "").strip().lower()[:254]
         user = self.session.scalar(select(User).where(User.email == email)) if email else None
-        ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+        password = (password if isinstance(password, str) else "")[: passwords.MAX_LENGTH + 1]
+        ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
         with db.write(self.session):
             if user is not None and ok and user.active:
                 self.audit(protocol.actor_for(user), "login")
@@ -379,6 +406,51 @@ class Service:
         code_ids = self._check_codes(clean_list(codes, "codes", MAX_CODES))
         proposed = self._check_level(proposed_level, "proposed_level")
 
+        incoming = self._receive_file(actor, stream, filename)
+        if not title:
+            title = incoming.filename.rsplit(".", 1)[0].replace("_", " ").strip() or "Untitled document"
+            title = title[:MAX_TITLE]
+        try:
+            with db.write(self.session):
+                self._keep_stored_file(incoming)
+                doc = Document(
+                    title=title,
+                    summary=summary,
+                    filename=incoming.filename,
+                    sha256=incoming.sha256,
+                    org_id=actor.org_id,
+                    uploaded_by_id=actor.user_id,
+                    published=published_date,
+                    state=protocol.SUBMITTED,
+                    proposed_level=proposed,
+                    text_status=incoming.text_status,
+                    text_reason=incoming.text_reason,
+                    source_path=source_path,
+                    risks=[],
+                    benefits=[],
+                )
+                doc.code_rows = [DocumentCode(code_id=c) for c in code_ids]
+                self._set_text(doc, incoming.text)
+                self.session.add(doc)
+                self.session.flush()
+                self.session.add(
+                    Decision(document_id=doc.id, actor_id=actor.user_id, action="upload", to_state=doc.state)
+                )
+                self.audit(actor, "upload", doc.id, filename=incoming.filename, mime=incoming.mime, size=incoming.size)
+                indexing.enqueue(self.session, [doc.id])
+        except IntegrityError:
+            self.session.rollback()
+            existing = self.session.scalar(select(Document).where(Document.sha256 == incoming.sha256))
+            if existing is not None:
+                raise self._duplicate(actor, existing) from None
+            raise
+        self.repo.after_index_change(wait=False)
+        return doc
+
+    def _receive_file(self, actor: Actor, stream: BinaryIO, filename: str | None) -> Incoming:
+        """The checks every new file goes through (upload and replacement): size limit, type sniffed from the
+        content against the allowlist, no duplicate of a stored document; then it is stored under its digest and
+        its text extracted in a sandboxed subprocess."""
         max_bytes = int(self.repo.config["MAX_UPLOAD_MB"]) * 1024 * 1024
         try:
             staged = self.repo.store.stage(stream, max_bytes=max_bytes)
@@ -405,47 +477,109 @@ class Service:
             memory_mb=int(self.repo.config["EXTRACT_MEMORY_MB"]),
             cpu_seconds=int(self.repo.config["EXTRACT_CPU_SECONDS"]),
         )
-        display_name = safe_filename(filename, _extension(mime))
-        if not title:
-            title = display_name.rsplit(".", 1)[0].replace("_", " ").strip() or "Untitled document"
-            title = title[:MAX_TITLE]
+        return Incoming(
+            sha256=staged.sha256,
+            size=staged.size,
+            mime=mime,
+            filename=safe_filename(filename, _extension(mime)),
+            text=result.text,
+            text_status=result.status,
+            text_reason=result.reason,
+        )
+
+    def _keep_stored_file(self, incoming: Incoming) -> None:
+        """Record a received file (once per digest; stored files are never deleted with a document's change)."""
+        if self.session.get(StoredFile, incoming.sha256) is None:
+            self.session.add(StoredFile(sha256=incoming.sha256, size=incoming.size, mime=incoming.mime))
+
+    def replace_file(self, actor: Actor, document_id: Any, stream: BinaryIO, filename: str | None) -> Document:
+        """The owner organisation replaces the file of a document waiting for review or returned for changes.
+
+        The new file goes through the checks of an upload; the scan, language, suggestions and minimum level follow
+        the new text. The previous file stays stored; its digest is kept in the decision and the audit trail.
+        """
+        doc = self._visible(actor, document_id)
+        try:
+            protocol.require_in_state(actor, "replace", protocol.facts_of(doc))
+        except Denied as exc:
+            raise _denied(exc) from None
+        incoming = self._receive_file(actor, stream, filename)
         try:
             with db.write(self.session):
-                if self.session.get(StoredFile, staged.sha256) is None:
-                    self.session.add(StoredFile(sha256=staged.sha256, size=staged.size, mime=mime))
-                doc = Document(
-                    title=title,
-                    summary=summary,
-                    filename=display_name,
-                    sha256=staged.sha256,
-                    org_id=actor.org_id,
-                    uploaded_by_id=actor.user_id,
-                    published=published_date,
-                    state=protocol.SUBMITTED,
-                    proposed_level=proposed,
-                    text_status=result.status,
-                    text_reason=result.reason,
-                    source_path=source_path,
-                    risks=[],
-                    benefits=[],
-                )
-                doc.code_rows = [DocumentCode(code_id=c) for c in code_ids]
-                self._set_text(doc, result.text)
-                self.session.add(doc)
-                self.session.flush()
-                self.session.add(
-                    Decision(document_id=doc.id, actor_id=actor.user_id, action="upload", to_state=doc.state)
-                )
-                self.audit(actor, "upload", doc.id, filename=display_name, mime=mime, size=staged.size)
+                self.session.refresh(doc)
+                try:  # the state may have changed while the file was checked
+                    protocol.require_in_state(actor, "replace", protocol.facts_of(doc))
+                except Denied as exc:
+                    raise _denied(exc) from None
+                previous = {
+                    "previous_sha256": doc.sha256,
+                    "previous_filename": doc.filename,
+                    "previous_minimum_level": doc.minimum_level,
+                }
+                self._keep_stored_file(incoming)
+                doc.sha256 = incoming.sha256
+                doc.filename = incoming.filename
+                doc.text_status = incoming.text_status
+                doc.text_reason = incoming.text_reason
+                self._set_text(doc, incoming.text)
+                detail = {
+                    **previous,
+                    "sha256": incoming.sha256,
+                    "filename": incoming.filename,
+                    "mime": incoming.mime,
+                    "size": incoming.size,
+                    "minimum_level": doc.minimum_level,
+                    "detected": sorted({f.get("kind") for f in doc.detected or [] if isinstance(f, dict)}),
+                }
+                self._decide(actor, doc, "replace", doc.state, detail=detail)
+                self.audit(actor, "replace", doc.id, **detail)
                 indexing.enqueue(self.session, [doc.id])
         except IntegrityError:
             self.session.rollback()
-            existing = self.session.scalar(select(Document).where(Document.sha256 == staged.sha256))
+            existing = self.session.scalar(select(Document).where(Document.sha256 == incoming.sha256))
             if existing is not None:
                 raise self._duplicate(actor, existing) from None
             raise
-        self.repo.after_index_change(wait=False)
+        self.session.refresh(doc)
+        self.repo.after_index_change(wait=True)
         return doc
+
+    def comment(self, actor: Actor, document_id: Any, text: Any) -> Comment:
+        """Add a message to a document's review exchange (coordinators, and the owner organisation)."""
+        doc = self._visible(actor, document_id)
+        self.require(actor, "comment", doc)
+        text = clean_text(text, "text", MAX_COMMENT, required=True)
+        with db.write(self.session):
+            comment = self._add_comment(actor, doc, "comment", text)
+            self.session.flush()
+            self.audit(actor, "comment", doc.id, comment_id=comment.id, text=text)
+        return comment
+
+    def _add_comment(self, actor: Actor, doc: Document, kind: str, text: str) -> Comment:
+        user = self._user(actor)
+        comment = Comment(
+            document_id=doc.id,
+            author_id=actor.user_id,
+            author_email=user.email if user else None,
+            author_org=user.org.acronym if user else None,
+            author_role=actor.role,
+            kind=kind,
+            text=text,
+        )
+        self.session.add(comment)
+        return comment
+
+    def comments(self, actor: Actor, doc: Document) -> list[Comment]:
+        """The review exchange of a document, oldest first, for those who may see it (else an empty list)."""
+        if not protocol.allowed(actor, "see_comments", protocol.facts_of(doc)):
+            return []
+        return list(self.session.scalars(select(Comment).where(Comment.document_id == doc.id).order_by(Comment.id)))
+
+    def document_comments(self, actor: Actor, document_id: Any) -> list[Comment]:
+        """The review exchange of a visible document (404 when invisible, 403 when not the caller's to read)."""
+        doc = self._visible(actor, document_id)
+        self.require(actor, "see_comments", doc)
+        return self.comments(actor, doc)
 
     def _set_text(self, doc: Document, text: str) -> None:
         """New text for a document: language, sensitivity scan, code suggestions and minimum level follow it."""
@@ -514,6 +648,97 @@ class Service:
         self.repo.after_index_change(wait=True)
         return doc
 
+    def accept_suggestions(self, actor: Actor, document_id: Any, codes: Any) -> Document:
+        """Add suggested codes to a document in one step (the same permission as :meth:`update`).
+
+        ``codes`` is a list of code ids taken from the document's suggestions, or ``"all"`` for every suggestion
+        not applied yet. An accepted document type replaces the current one (one type per document). A suggested
+        code retired since is offered as its replacement. Audited as ``update``; the index follows via the outbox.
+        """
+        doc = self._visible(actor, document_id, "update")
+        taxonomy = self.repo.taxonomy
+        suggestions: dict[str, list[dict[str, Any]]] = {}
+        for facet, items in (doc.suggested_codes or {}).items():
+            for item in items:
+                code = str(item.get("code"))
+                if code in taxonomy:
+                    suggestions.setdefault(facet, []).append({**item, "code": taxonomy.current(code)})
+        suggested = [item["code"] for items in suggestions.values() for item in items]
+        if codes == "all":
+            wanted = [c for c in dict.fromkeys(suggested) if c not in doc.codes]
+        else:
+            wanted = clean_list(codes, "codes", MAX_CODES)
+            if not wanted:
+                raise _invalid("codes must list at least one suggested code (or send all: true).")
+            stray = [c if len(c) <= 80 else c[:80] + "…" for c in wanted if c not in suggested]
+            if stray:
+                raise ServiceError(
+                    422,
+                    "not_suggested",
+                    f"Not among this document's suggestions: {', '.join(stray[:5])}.",
+                    not_suggested=stray[:20],
+                )
+            self._check_codes(wanted)
+        new_codes = merge_accepted_codes(doc.codes, suggestions, wanted)
+        if len(new_codes) > MAX_CODES:
+            raise _invalid(f"A document may have at most {MAX_CODES} codes.")
+        added = [c for c in new_codes if c not in doc.codes]
+        removed = [c for c in doc.codes if c not in new_codes]
+        if not added and not removed:
+            return doc
+        with db.write(self.session):
+            kept = [row for row in doc.code_rows if row.code_id in new_codes]
+            doc.code_rows = kept + [DocumentCode(code_id=c) for c in added]
+            self._set_minimum(doc)
+            doc.updated_at = utcnow()
+            self.audit(
+                actor, "update", doc.id, fields=["codes"], accepted_suggestions=added, removed_codes=removed
+            )
+            indexing.enqueue(self.session, [doc.id])
+        self.repo.after_index_change(wait=True)
+        return doc
+
+    def migrate_retired_codes(self, actor: Actor, *, dry_run: bool = False) -> dict[str, int]:
+        """Move documents from retired taxonomy codes to their replacements (``taxonomy migrate``; system only).
+
+        Returns ``{retired code: number of documents that carry it}``. Unless ``dry_run``, each document is
+        changed in the database (its minimum level recomputed), audited as ``update`` and re-indexed through the
+        outbox, in batches.
+        """
+        self.require(actor, "migrate_codes")
+        taxonomy = self.repo.taxonomy
+        moves = {c.id: taxonomy.current(c.id) for c in taxonomy.codes.values() if c.retired}
+        counts: dict[str, int] = {}
+        if not moves:
+            return counts
+        doc_ids = sorted(
+            set(self.session.scalars(select(DocumentCode.document_id).where(DocumentCode.code_id.in_(moves))))
+        )
+        batch = 200
+        for start in range(0, len(doc_ids), batch):
+            chunk = doc_ids[start : start + batch]
+            docs = list(self.session.scalars(select(Document).where(Document.id.in_(chunk))))
+            for doc in docs:
+                for old in doc.codes:
+                    if old in moves:
+                        counts[old] = counts.get(old, 0) + 1
+            if dry_run:
+                continue
+            with db.write(self.session):
+                for doc in docs:
+                    moved = {old: moves[old] for old in doc.codes if old in moves}
+                    new_codes = list(dict.fromkeys(moves.get(c, c) for c in doc.codes))
+                    kept = [row for row in doc.code_rows if row.code_id in new_codes]
+                    have = {row.code_id for row in kept}
+                    doc.code_rows = kept + [DocumentCode(code_id=c) for c in new_codes if c not in have]
+                    self._set_minimum(doc)
+                    doc.updated_at = utcnow()
+                    self.audit(actor, "update", doc.id, fields=["codes"], migrated_codes=moved, by="taxonomy migrate")
+                indexing.enqueue(self.session, [d.id for d in docs])
+        if not dry_run and doc_ids:
+            self.repo.after_index_change(wait=True)
+        return dict(sorted(counts.items()))
+
     def submit(self, actor: Actor, document_id: Any) -> Document:
         """The owner organisation sends a returned document back to review."""
         doc = self._visible(actor, document_id)
@@ -553,8 +778,17 @@ class Service:
         grant_orgs = [g.upper() for g in clean_list(data.get("grant_orgs"), "grant_orgs", MAX_GRANTS, 32)]
         grant_users = [g.lower() for g in clean_list(data.get("grant_users"), "grant_users", MAX_GRANTS, 254)]
 
+        if action == "return" and not rationale:
+            raise ServiceError(
+                422,
+                "refused",
+                "The return was refused.",
+                reasons=["A return needs a comment (rationale): what should the uploader change?"],
+            )
         detail: dict[str, Any] = {"rationale": rationale}
         with db.write(self.session):
+            if action == "return":
+                self._add_comment(actor, doc, "return", rationale)
             if action == "release":
                 level = data.get("level")
                 reasons = protocol.check_release(level, grant_orgs, grant_users)
@@ -686,9 +920,16 @@ class Service:
                 Document.review_by.is_not(None),
                 Document.review_by <= today,
             )
-            .order_by(Document.review_by)
+            .order_by(Document.review_by, Document.id)
         )
-        return {"waiting": list(waiting), "due": list(due)}
+        returned = self.session.scalars(
+            select(Document).where(visible, Document.state == protocol.RETURNED).order_by(Document.updated_at)
+        )
+        return {"waiting": list(waiting), "due": list(due), "returned": list(returned)}
+
+    def reviews_due(self, actor: Actor, today: dt.date | None = None) -> list[Document]:
+        """Released documents whose ``review_by`` date has come (on or before ``today``), oldest date first."""
+        return self.review_queue(actor, today)["due"]
 
     def my_documents(self, actor: Actor) -> list[Document]:
         """Documents of the actor's organisation that are not released (what the uploader is working on)."""
@@ -716,9 +957,20 @@ class Service:
             raise ServiceError(400, "bad_request", "page must be a whole number from 1 to 1000.")
         if not 1 <= request.per_page <= 100:
             raise ServiceError(400, "bad_request", "per_page must be a whole number from 1 to 100.")
-        self._check_codes(request.codes)
+        if len(request.codes) > MAX_CODES:
+            raise _invalid(f"code has more than {MAX_CODES} values.")
+        # Retired codes are accepted as filters: documents keep them until ``taxonomy migrate`` moves them.
+        unknown = [c for c in dict.fromkeys(request.codes) if c not in self.repo.taxonomy]
+        if unknown:
+            shown = [code if len(code) <= 80 else code[:80] + "…" for code in unknown[:20]]
+            raise ServiceError(
+                422, "unknown_code", f"Unknown taxonomy code: {', '.join(shown[:5])}.", unknown=shown
+            )
         for level in request.levels:
-            self._check_level(level, "level")
+            if level != NO_LEVEL:
+                self._check_level(level, "level")
+        if request.levels and not protocol.allowed(actor, "filter_by_level"):
+            request.levels = []  # see protocol.PERMISSIONS["filter_by_level"]
         if request.date_from and request.date_to and request.date_from > request.date_to:
             raise _invalid("from must not be after to.")
         pending = indexing.pending_document_ids(self.session)
@@ -728,6 +980,7 @@ class Service:
                 protocol.principals(actor),
                 exclude_ids=pending,
                 time_limit=float(self.repo.config["SEARCH_TIME_LIMIT"]),
+                lookup=alias_lookup(self.repo.taxonomy),
             )
         except QueryError as exc:
             raise ServiceError(400, "bad_query", exc.message) from None
@@ -751,6 +1004,8 @@ class Service:
             "per_page": request.per_page,
             "hits": hits,
             "facets": outcome.facets,
+            "also_searched": outcome.also_searched,
+            "levels": list(request.levels),
         }
 
     # ------------------------------------------------------------------------------------------------------------
@@ -773,23 +1028,61 @@ class Service:
         self.require(actor, "read_audit")
         if not 1 <= page <= 100000:
             raise ServiceError(400, "bad_request", "page must be a positive whole number.")
+        stmt = self._audit_query(document, actor_email, action, date_from, date_to)
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = self.session.scalars(stmt.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page))
+        return total, list(rows)
+
+    def audit_export(
+        self,
+        actor: Actor,
+        *,
+        document: Any = None,
+        actor_email: str | None = None,
+        action: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+    ) -> list[AuditEvent]:
+        """Every matching audit event (up to :data:`MAX_AUDIT_EXPORT`), newest first, for the CSV export
+        (coordinators only). The export itself is audited as ``audit_export`` with its filters."""
+        self.require(actor, "read_audit")
+        stmt = self._audit_query(document, actor_email, action, date_from, date_to)
+        rows = list(self.session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(MAX_AUDIT_EXPORT)))
+        with db.write(self.session):
+            filters = {
+                "document": str(document) if document not in (None, "") else None,
+                "actor_email": actor_email or None,
+                "filter_action": action or None,
+                "from": date_from.isoformat() if date_from else None,
+                "to": date_to.isoformat() if date_to else None,
+            }
+            self.audit(actor, "audit_export", **filters, rows=len(rows))
+        return rows
+
+    @staticmethod
+    def _audit_query(
+        document: Any, actor_email: str | None, action: str | None, date_from: dt.date | None, date_to: dt.date | None
+    ) -> Any:
         stmt = select(AuditEvent)
         if document not in (None, ""):
             try:
-                stmt = stmt.where(AuditEvent.document_id == int(document))
+                doc_id = int(document)
             except (TypeError, ValueError):
                 raise ServiceError(400, "bad_request", "document must be a document id.") from None
+            if not 0 < doc_id <= 2**53:
+                raise ServiceError(400, "bad_request", "document must be a document id.")
+            stmt = stmt.where(AuditEvent.document_id == doc_id)
         if actor_email:
             stmt = stmt.where(AuditEvent.actor_email == actor_email.strip().lower())
         if action:
-            stmt = stmt.where(AuditEvent.action == action)
+            stmt = stmt.where(AuditEvent.action == action.strip())
+        if date_from and date_to and date_from > date_to:
+            raise _invalid("from must not be after to.")
         if date_from:
             stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(date_from, dt.time(), dt.UTC))
         if date_to:
             stmt = stmt.where(AuditEvent.at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), dt.UTC))
-        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = self.session.scalars(stmt.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page))
-        return total, list(rows)
+        return stmt
 
     # ------------------------------------------------------------------------------------------------------------
     # index maintenance

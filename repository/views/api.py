@@ -10,6 +10,7 @@ from flask import request
 from flask import send_file
 from werkzeug.exceptions import HTTPException
 
+from .. import disposition
 from ..auth import BadToken
 from ..auth import api_actor
 from ..limits import DOWNLOAD
@@ -18,15 +19,20 @@ from ..limits import UPLOAD
 from ..limits import caller_key
 from ..limits import limiter
 from ..limits import limits_off
+from ..serialize import comment_json
 from ..serialize import document_json
 from ..serialize import event_json
+from ..serialize import events_csv
 from ..serialize import hit_json
 from ..services import ServiceError
 from ..services import parse_date
+from .common import audit_filters
+from .common import csv_response
 from .common import error_body
 from .common import repo
 from .common import search_request
 from .common import service
+from .common import today
 from .common import too_large_message
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -53,6 +59,7 @@ def _http_error(exc: HTTPException):
         404: "not_found",
         405: "method_not_allowed",
         413: "too_large",
+        414: "query_too_long",
         415: "unsupported_type",
         429: "too_many_requests",
     }
@@ -130,6 +137,7 @@ def send_attachment(target):
         etag=False,
         max_age=0,
     )
+    response.headers["Content-Disposition"] = disposition.attachment(target.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox"
     response.headers["Cache-Control"] = "no-store"
@@ -141,6 +149,21 @@ def update(doc_id: str):
     """Change metadata or codes."""
     actor = api_actor()
     doc = service().update(actor, doc_id, _json_body())
+    return jsonify(document_json(actor, doc, repo().taxonomy))
+
+
+@bp.post("/documents/<doc_id>/codes/accept")
+def accept_codes(doc_id: str):
+    """Accept code suggestions in one step: JSON ``codes`` (suggested code ids) or ``all: true``."""
+    actor = api_actor()
+    data = _json_body()
+    if data.get("all") is True:
+        codes: object = "all"
+    elif "codes" in data:
+        codes = [data["codes"]] if isinstance(data["codes"], str) else data["codes"]
+    else:
+        raise ServiceError(422, "invalid_value", "Send codes (a list of suggested code ids) or all: true.")
+    doc = service().accept_suggestions(actor, doc_id, codes)
     return jsonify(document_json(actor, doc, repo().taxonomy))
 
 
@@ -160,6 +183,50 @@ def review(doc_id: str):
     return jsonify(document_json(actor, doc, repo().taxonomy))
 
 
+@bp.post("/documents/<doc_id>/file")
+@limiter.limit(UPLOAD, key_func=caller_key, exempt_when=limits_off)
+def replace_file(doc_id: str):
+    """The owner organisation replaces the file of a submitted or returned document (multipart ``file``)."""
+    actor = api_actor()
+    svc = service()
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        svc.require_document(actor, doc_id, "replace")  # 404 / 401 / 403 before the 400
+        raise ServiceError(400, "bad_request", "Send the file in a multipart field named file.")
+    doc = svc.replace_file(actor, doc_id, file.stream, file.filename)
+    return jsonify(document_json(actor, doc, repo().taxonomy))
+
+
+@bp.get("/documents/<doc_id>/comments")
+def comments(doc_id: str):
+    """The review exchange of a document (coordinators and the owner organisation)."""
+    actor = api_actor()
+    found = service().document_comments(actor, doc_id)
+    return jsonify({"total": len(found), "comments": [comment_json(c) for c in found]})
+
+
+@bp.post("/documents/<doc_id>/comments")
+def add_comment(doc_id: str):
+    """Add a comment or reply to the review exchange (JSON ``text``)."""
+    actor = api_actor()
+    svc = service()
+    svc.require_document(actor, doc_id, "comment")  # 404 / 401 / 403 before a malformed body's 400
+    comment = svc.comment(actor, doc_id, _json_body().get("text"))
+    return jsonify(comment_json(comment)), 201
+
+
+@bp.get("/reviews/due")
+def reviews_due():
+    """Released documents due for re-review (``review_by`` on or before today; coordinators)."""
+    actor = api_actor()
+    day = parse_date(request.args.get("date"), "date") or today()
+    docs = service().reviews_due(actor, day)
+    taxonomy = repo().taxonomy
+    return jsonify(
+        {"date": day.isoformat(), "total": len(docs), "documents": [document_json(actor, d, taxonomy) for d in docs]}
+    )
+
+
 @bp.get("/search")
 @limiter.limit(SEARCH, key_func=caller_key, exempt_when=limits_off)
 def search():
@@ -174,6 +241,7 @@ def search():
             "per_page": result["per_page"],
             "hits": [hit_json(h["doc"], h["snippet"], taxonomy) for h in result["hits"]],
             "facets": result["facets"],
+            "also_searched": result["also_searched"],
         }
     )
 
@@ -186,23 +254,24 @@ def taxonomy():
 
 @bp.get("/audit")
 def audit():
-    """The audit trail (coordinators)."""
+    """The audit trail (coordinators); ``format=csv`` gives every matching event as CSV."""
     actor = api_actor()
     args = request.args
+    if args.get("format") == "csv":
+        return audit_csv()
     try:
         page = int(args.get("page") or 1)
     except ValueError:
         raise ServiceError(400, "bad_request", "page must be a whole number.") from None
-    total, events = service().audit_events(
-        actor,
-        document=args.get("document"),
-        actor_email=args.get("actor"),
-        action=args.get("action"),
-        date_from=parse_date(args.get("from"), "from"),
-        date_to=parse_date(args.get("to"), "to"),
-        page=page,
-    )
+    total, events = service().audit_events(actor, **audit_filters(args), page=page)
     return jsonify({"total": total, "page": page, "events": [event_json(e) for e in events]})
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    """Every audit event matching the filters, as CSV (coordinators)."""
+    events = service().audit_export(api_actor(), **audit_filters(request.args))
+    return csv_response(events_csv(events), "audit.csv")
 
 
 @bp.route("/<path:_rest>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask import Response
 from flask import current_app
 from flask import request
+from flask import url_for
 from werkzeug.datastructures import MultiDict
 
+from indexer.index import SORTS
 from indexer.index import SearchRequest
 
 from ..db import get_session
@@ -16,6 +19,7 @@ from ..services import Repo
 from ..services import Service
 from ..services import ServiceError
 from ..services import parse_date
+from ..taxonomy import Taxonomy
 
 
 def repo() -> Repo:
@@ -41,12 +45,16 @@ def _int(args: MultiDict, name: str, default: int) -> int:
 
 def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest:
     """Read the documented search parameters (``q``, ``code``, ``level``, ``org``, ``from``, ``to``, ``page``,
-    ``per_page``, ``sort``) from a query string."""
+    ``per_page``, ``sort``) from a query string.
+
+    ``code`` (repeatable) matches the code and every code below it; ``from``/``to`` (YYYY-MM-DD, inclusive)
+    apply to the document date (published, else uploaded); ``level`` is ignored for callers the protocol does
+    not let filter by level; ``sort`` is ``relevance`` (default) or ``date``."""
     q = args.get("q", "")
     if len(q) > 2000:
         raise ServiceError(400, "bad_query", "The query is too long (more than 500 characters).")
     sort = args.get("sort", "relevance")
-    if sort not in ("relevance", "date"):
+    if sort not in SORTS:
         raise ServiceError(400, "bad_request", "sort must be relevance or date.")
     return SearchRequest(
         text=q,
@@ -59,6 +67,61 @@ def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest
         per_page=_int(args, "per_page", default_per_page),
         sort=sort,
     )
+
+
+def search_link(args: MultiDict, **changes: Any) -> str:
+    """The search page URL with ``args`` changed, for filter links: ``add=(name, value)`` adds a repeatable
+    value, ``remove=(name, value)`` removes one, ``name=value`` sets a parameter (``None`` drops it). The page
+    number is dropped unless set, since any other change gives other results."""
+    params = MultiDict(args)
+    params.poplist("page")
+    add = changes.pop("add", None)
+    remove = changes.pop("remove", None)
+    if remove is not None:
+        name, value = remove
+        params.setlist(name, [v for v in params.getlist(name) if v != value])
+    if add is not None:
+        name, value = add
+        if value not in params.getlist(name):
+            params.add(name, value)
+    for name, value in changes.items():
+        params.poplist(name)
+        if value not in (None, ""):
+            params.add(name, value)
+    clean = {k: [v for v in vs if v != ""] for k, vs in params.lists()}
+    return url_for("html.search", **{k: vs for k, vs in clean.items() if vs})
+
+
+def facet_rows(taxonomy: Taxonomy, counts: dict[str, dict[str, int]], selected: list[str]) -> list[dict[str, Any]]:
+    """The taxonomy facets of a search answer, for the search page: per facet its labels and rows of
+    ``{id, en, ar, count, depth, selected}``. Hierarchical facets keep the taxonomy's order with depth (a
+    district under its region); the others are ordered by count."""
+    out = []
+    for facet in taxonomy.facets:
+        facet_counts = counts.get(facet.id) or {}
+        if not facet_counts:
+            continue
+        rows = []
+        order = [c.id for c in facet.codes if c.id in facet_counts]
+        order += sorted(c for c in facet_counts if c not in order)  # codes no longer in the file
+        for code_id in order:
+            code = taxonomy.get(code_id)
+            rows.append(
+                {
+                    "id": code_id,
+                    "en": code.labels.get("en", code.label) if code else code_id,
+                    "ar": code.labels.get("ar", "") if code else "",
+                    "count": facet_counts[code_id],
+                    "depth": len(taxonomy.ancestors(code_id)) if code and facet.hierarchical else 0,
+                    "selected": code_id in selected,
+                }
+            )
+        if not facet.hierarchical:
+            rows.sort(key=lambda r: -r["count"])  # stable: file order among equal counts
+        out.append(
+            {"id": facet.id, "en": facet.labels.get("en", facet.label), "ar": facet.labels.get("ar", ""), "rows": rows}
+        )
+    return out
 
 
 def today() -> dt.date:
@@ -75,7 +138,29 @@ def error_body(exc: ServiceError) -> dict[str, Any]:
 
 def too_large_message() -> str:
     """What a 413 means here: a body over the size limit, or a form with too many parts."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    limit = request.max_content_length
+    if request.mimetype != "multipart/form-data" and limit is not None:
+        return f"The request body is larger than {limit // 1024} KB (only file uploads may be larger)."
     if request.content_length is not None and limit is not None and request.content_length > limit:
         return f"The upload is larger than {repo().config['MAX_UPLOAD_MB']} MB."
     return f"The form has too many parts (at most {current_app.config.get('MAX_FORM_PARTS')})."
+
+
+def audit_filters(args: MultiDict) -> dict[str, Any]:
+    """The audit trail's filters from a query string: ``document``, ``actor`` (e-mail), ``action``, ``from``, ``to``."""
+    return {
+        "document": args.get("document") or None,
+        "actor_email": args.get("actor") or None,
+        "action": args.get("action") or None,
+        "date_from": parse_date(args.get("from") or None, "from"),
+        "date_to": parse_date(args.get("to") or None, "to"),
+    }
+
+
+def csv_response(text: str, filename: str) -> Response:
+    """A CSV download (UTF-8 with a byte-order mark, so spreadsheets read Arabic correctly)."""
+    response = Response("\ufeff" + text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint
 from flask import Flask
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -18,8 +19,13 @@ from werkzeug.exceptions import HTTPException
 
 from .. import db
 from .. import protocol
+from ..accounts import Accounts
+from ..accounts import qr_data_uri
+from ..auth import begin_second_step
 from ..auth import html_actor
 from ..auth import html_user
+from ..auth import second_step_key
+from ..auth import second_step_user
 from ..auth import start_session
 from ..limits import DOWNLOAD
 from ..limits import LOGIN_PER_ACCOUNT
@@ -28,12 +34,19 @@ from ..limits import SEARCH
 from ..limits import UPLOAD
 from ..limits import caller_key
 from ..limits import failed_login
+from ..limits import failed_step
 from ..limits import limiter
 from ..limits import limits_off
 from ..limits import login_account_key
+from ..models import User
+from ..serialize import events_csv
 from ..services import ServiceError
 from .api import send_attachment
+from .common import audit_filters
+from .common import csv_response
+from .common import facet_rows
 from .common import repo
+from .common import search_link
 from .common import search_request
 from .common import service
 from .common import today
@@ -53,12 +66,7 @@ def init_app(app: Flask) -> None:
             return protocol.allowed(actor, action, protocol.facts_of(doc) if doc is not None else None)
 
         def transition_ok(action: str, doc) -> bool:
-            t = protocol.TRANSITIONS.get(action)
-            return (
-                t is not None
-                and doc.state in t.from_states
-                and can("review" if action in protocol.REVIEW_ACTIONS else action, doc)
-            )
+            return protocol.possible(actor, action, protocol.facts_of(doc))
 
         taxonomy = repo().taxonomy
 
@@ -78,6 +86,7 @@ def init_app(app: Flask) -> None:
             "LEVEL_DEFINITIONS": protocol.LEVEL_DEFINITIONS,
             "RISKS": protocol.RISKS,
             "BENEFITS": protocol.BENEFITS,
+            "DETECTED_LABELS": protocol.DETECTED_LABELS,
         }
 
     @app.errorhandler(ServiceError)
@@ -125,7 +134,7 @@ def index():
 @bp.get("/search")
 @limiter.limit(SEARCH, key_func=caller_key, exempt_when=limits_off)
 def search():
-    """Search results with facets."""
+    """Search results with facets (labels in English and Arabic), filters, sort and what else was searched."""
     actor = html_actor()
     try:
         req = search_request(request.args)
@@ -135,9 +144,16 @@ def search():
         if exc.status >= 500:
             raise
         req, result, error = None, None, exc.message
-    return render_template("search.html", req=req, result=result, error=error, args=request.args), (
-        400 if error else 200
-    )
+    facets = facet_rows(repo().taxonomy, result["facets"], request.args.getlist("code")) if result else []
+    return render_template(
+        "search.html",
+        req=req,
+        result=result,
+        error=error,
+        args=request.args,
+        facet_rows=facets,
+        link=lambda **changes: search_link(request.args, **changes),
+    ), (400 if error else 200)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -149,10 +165,53 @@ def login():
     if request.method == "POST":
         user = service().authenticate(request.form.get("email", ""), request.form.get("password", ""))
         if user is not None:
+            target = _safe_next(request.args.get("next") or request.form.get("next"))
+            if Accounts.second_factor_required(user, bool(current_app.config.get("REQUIRE_2FA"))):
+                begin_second_step(user, enrol=not user.has_second_factor, next_url=target)
+                return redirect(url_for("html.login_code"))
             start_session(user)
-            return redirect(_safe_next(request.args.get("next") or request.form.get("next")))
+            return redirect(target)
         error = "Wrong e-mail or password."
-    return render_template("login.html", error=error, next=request.args.get("next", "")), (401 if error else 200)
+    return render_template("login.html", error=error, next=request.args.get("next", "")[:2000]), (
+        401 if error else 200
+    )
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(LOGIN_PER_ADDRESS, methods=["POST"], deduct_when=failed_step)
+@limiter.limit(LOGIN_PER_ACCOUNT, methods=["POST"], key_func=second_step_key, deduct_when=failed_step)
+def login_code():
+    """The second login step: a code from the authenticator app or a recovery code (enrolment first if needed)."""
+    user, enrol = second_step_user()
+    if user is None:
+        flash("Log in again (the code step waits five minutes at most).", "error")
+        return redirect(url_for("html.login"))
+    accounts = Accounts(service())
+    target = session["2fa"].get("next") or url_for("html.index")
+    error = None
+    if request.method == "POST":
+        code = request.form.get("code", "")
+        if enrol:
+            try:
+                codes = accounts.confirm_enrolment(user, code)
+            except ServiceError as exc:
+                error = exc.message
+            else:
+                start_session(accounts.session.get(User, user.id), second_factor=True)
+                return render_template("account_recovery_codes.html", codes=codes, next=target)
+        elif accounts.verify_second_factor(user, code):
+            start_session(accounts.session.get(User, user.id), second_factor=True)
+            return redirect(_safe_next(target))
+        else:
+            error = "Wrong or already used code."
+    qr = None
+    if enrol:
+        enrolment = accounts.begin_enrolment(user)
+        qr = qr_data_uri(enrolment.uri)
+        user = accounts.session.get(User, user.id)
+    return render_template(
+        "login_code.html", enrol=enrol, secret=user.totp_secret if enrol else None, qr=qr, error=error
+    ), (401 if error else 200)
 
 
 @bp.post("/logout")
@@ -199,7 +258,11 @@ def upload():
                 return redirect(url_for("html.document", doc_id=exc.extra["document_id"]))
             flash(exc.message, "error")
             return render_template("upload.html", form=request.form), exc.status
-        flash("Uploaded. A coordinator will review it before it is shared.", "ok")
+        flash(
+            "Uploaded. A coordinator will review it before it is shared. Check below what the sensitivity scan "
+            "found: you can replace the file with a redacted version before the review.",
+            "ok",
+        )
         return redirect(url_for("html.document", doc_id=doc.id))
     return render_template("upload.html", form={})
 
@@ -213,7 +276,14 @@ def document(doc_id: str):
     users = []
     if protocol.allowed(actor, "review", protocol.facts_of(doc)):
         users = svc.grantable_users(actor)
-    return render_template("document.html", doc=doc, history=svc.history(actor, doc), orgs=svc.orgs(), users=users)
+    return render_template(
+        "document.html",
+        doc=doc,
+        history=svc.history(actor, doc),
+        comments=svc.comments(actor, doc),
+        orgs=svc.orgs(),
+        users=users,
+    )
 
 
 @bp.get("/documents/<doc_id>/file")
@@ -281,11 +351,52 @@ def review(doc_id: str):
     return redirect(url_for("html.document", doc_id=doc_id))
 
 
+@bp.post("/documents/<doc_id>/file")
+@limiter.limit(UPLOAD, key_func=caller_key, exempt_when=limits_off)
+def replace_file(doc_id: str):
+    """The owner organisation replaces the file (e.g. with a redacted version) before review."""
+    actor = html_actor()
+    svc = service()
+    svc.require_document(actor, doc_id, "replace")
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash("Choose the new file.", "error")
+        return redirect(url_for("html.document", doc_id=doc_id))
+    try:
+        doc = svc.replace_file(actor, doc_id, file.stream, file.filename)
+        flash(
+            "File replaced; the sensitivity scan ran again. "
+            + ("Send it back to review when ready." if doc.state == protocol.RETURNED else ""),
+            "ok",
+        )
+    except ServiceError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        flash(exc.message, "error")
+    return redirect(url_for("html.document", doc_id=doc_id))
+
+
+@bp.post("/documents/<doc_id>/comments")
+def add_comment(doc_id: str):
+    """A comment or reply in the review exchange."""
+    actor = html_actor()
+    svc = service()
+    svc.require_document(actor, doc_id, "comment")
+    try:
+        svc.comment(actor, doc_id, request.form.get("text"))
+        flash("Comment added.", "ok")
+    except ServiceError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        flash(exc.message, "error")
+    return redirect(url_for("html.document", doc_id=doc_id) + "#exchange")
+
+
 @bp.get("/review")
 def review_queue():
-    """The coordinators' queue: submissions and documents due for re-review."""
+    """The coordinators' queue: submissions, documents returned for changes, documents due for re-review."""
     queue = service().review_queue(html_actor(), today())
-    return render_template("review.html", queue=queue)
+    return render_template("review.html", queue=queue, today=today())
 
 
 @bp.get("/audit")
@@ -296,11 +407,30 @@ def audit():
         page = max(1, min(int(args.get("page") or 1), 100000))
     except ValueError:
         abort(400)
-    total, events = service().audit_events(
-        html_actor(),
-        document=args.get("document"),
-        actor_email=args.get("actor"),
-        action=args.get("action"),
+    filters = audit_filters(args)
+    if args.get("format") == "csv":
+        return csv_response(events_csv(service().audit_export(html_actor(), **filters)), "audit.csv")
+    total, events = service().audit_events(html_actor(), **filters, page=page)
+    query = {k: v for k, v in args.items() if k in ("document", "actor", "action", "from", "to") and v}
+    return render_template(
+        "audit.html",
+        total=total,
+        events=events,
         page=page,
+        args=args,
+        query=query,
+        actions=protocol.AUDIT_ACTIONS,
     )
-    return render_template("audit.html", total=total, events=events, page=page, args=args)
+
+
+@bp.post("/documents/<doc_id>/codes/accept")
+def accept_codes(doc_id: str):
+    """Accept the code suggestions ticked on the document page (field ``codes``, repeatable)."""
+    try:
+        service().accept_suggestions(html_actor(), doc_id, request.form.getlist("codes"))
+        flash("Suggested codes added.", "ok")
+    except ServiceError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        flash(exc.message, "error")
+    return redirect(url_for("html.document", doc_id=doc_id))
