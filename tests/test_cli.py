@@ -281,3 +281,13 @@ def test_real_flask_process(tmp_path):
     finally:
         app.extensions["repo"].worker.stop()
         db.engine_of(app).dispose()
+
+
+def test_init_refuses_a_database_of_an_older_version(app, runner):
+    """create_all adds tables, not columns: init names the missing columns instead of letting requests fail."""
+    from sqlalchemy import text
+
+    run(runner, "init")
+    with db.engine_of(app).begin() as conn:
+        conn.execute(text("ALTER TABLE users DROP COLUMN totp_last_step"))
+    refused(run(runner, "init", ok=False), "older version", "users.totp_last_step")
