@@ -122,3 +122,25 @@ def login(client, email: str, password: str = PASSWORD):
     """Log in through the real form."""
     token = csrf(client)
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def people(world) -> dict[str, Account]:
+    """One account per role, in several organisations (the cast of the workflow, audit and page tests)."""
+    return {
+        "partner": world.account("partner@drc.example.org", "partner", "DRC"),
+        "colleague": world.account("colleague@drc.example.org", "partner", "DRC"),
+        "drc_staff": world.account("staff@drc.example.org", "staff", "DRC"),
+        "other_partner": world.account("partner@irc.example.org", "partner", "IRC"),
+        "coord": world.account("coord@pswg.example.org", "coordinator", "PSWG"),
+        "staff": world.account("staff@unhcr.example.org", "staff", "UNHCR"),
+        "staff2": world.account("staff@iom.example.org", "staff", "IOM"),
+        "admin": world.account("admin@pswg.example.org", "admin", "PSWG"),
+    }
+
+
+@pytest.fixture
+def no_request_rate_limits(monkeypatch):
+    """For tests that send bursts of searches, uploads and downloads, as a bulk script would: the documented
+    switch turns request rate limits off (login throttling stays on). Use it before the ``app`` fixture."""
+    monkeypatch.setenv("REPOSITORY_RATE_LIMITS", "off")

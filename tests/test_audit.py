@@ -16,25 +16,9 @@ from conftest import upload
 from repository import db
 from repository.models import Document
 
+pytestmark = pytest.mark.usefixtures("no_request_rate_limits")
+
 EVENT_KEYS = {"at", "actor", "action", "document_id", "detail"}
-
-
-@pytest.fixture(autouse=True)
-def _no_request_rate_limits(monkeypatch):
-    """These tests send many searches and downloads in a burst, as a bulk script would: the documented switch
-    turns request rate limits off for them (login throttling stays on)."""
-    monkeypatch.setenv("REPOSITORY_RATE_LIMITS", "off")
-
-
-@pytest.fixture
-def people(world):
-    return {
-        "partner": world.account("partner@drc.example.org", "partner", "DRC"),
-        "coord": world.account("coord@pswg.example.org", "coordinator", "PSWG"),
-        "staff": world.account("staff@unhcr.example.org", "staff", "UNHCR"),
-        "staff2": world.account("staff@iom.example.org", "staff", "IOM"),
-        "admin": world.account("admin@pswg.example.org", "admin", "PSWG"),
-    }
 
 
 def cell(html: str, value: str) -> bool:

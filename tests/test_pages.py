@@ -20,16 +20,6 @@ XSS = "<script>alert(1)</script>"
 XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
-@pytest.fixture
-def people(world):
-    return {
-        "partner": world.account("partner@drc.example.org", "partner", "DRC"),
-        "coord": world.account("coord@pswg.example.org", "coordinator", "PSWG"),
-        "staff": world.account("staff@unhcr.example.org", "staff", "UNHCR"),
-        "admin": world.account("admin@pswg.example.org", "admin", "PSWG"),
-    }
-
-
 def browser_for(app, account):
     """A test client logged in through the real form."""
     browser = app.test_client()

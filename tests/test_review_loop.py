@@ -23,27 +23,10 @@ from repository import protocol
 from repository.models import Decision
 from repository.models import StoredFile
 
+pytestmark = pytest.mark.usefixtures("no_request_rate_limits")
+
 PHONES = "Focal point Ahmed on +218 91 234 5678 and Salma on +218 92 765 4321 for referrals.\n"
 RAW_PHONES = ("+218 91 234 5678", "+218 92 765 4321", "912345678")
-
-
-@pytest.fixture(autouse=True)
-def _no_request_rate_limits(monkeypatch):
-    """Bursts of uploads and downloads, as a bulk script would send them (login throttling stays on)."""
-    monkeypatch.setenv("REPOSITORY_RATE_LIMITS", "off")
-
-
-@pytest.fixture
-def people(world):
-    return {
-        "partner": world.account("partner@drc.example.org", "partner", "DRC"),
-        "colleague": world.account("colleague@drc.example.org", "partner", "DRC"),
-        "drc_staff": world.account("staff@drc.example.org", "staff", "DRC"),
-        "other_partner": world.account("partner@irc.example.org", "partner", "IRC"),
-        "coord": world.account("coord@pswg.example.org", "coordinator", "PSWG"),
-        "staff": world.account("staff@unhcr.example.org", "staff", "UNHCR"),
-        "admin": world.account("admin@pswg.example.org", "admin", "PSWG"),
-    }
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -14,35 +14,15 @@ from conftest import upload
 
 from repository import protocol
 
+pytestmark = pytest.mark.usefixtures("no_request_rate_limits")
+
 RISKS = list(protocol.RISKS)
 BENEFITS = list(protocol.BENEFITS)
-
-
-@pytest.fixture(autouse=True)
-def _no_request_rate_limits(monkeypatch):
-    """These tests send many searches and downloads in a burst, as a bulk script would: the documented switch
-    turns request rate limits off for them (login throttling stays on)."""
-    monkeypatch.setenv("REPOSITORY_RATE_LIMITS", "off")
 
 
 # ----------------------------------------------------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def people(world):
-    """One account per role, in several organisations."""
-    return {
-        "partner": world.account("partner@drc.example.org", "partner", "DRC"),
-        "colleague": world.account("colleague@drc.example.org", "partner", "DRC"),
-        "drc_staff": world.account("staff@drc.example.org", "staff", "DRC"),
-        "other_partner": world.account("partner@irc.example.org", "partner", "IRC"),
-        "coord": world.account("coord@pswg.example.org", "coordinator", "PSWG"),
-        "staff": world.account("staff@unhcr.example.org", "staff", "UNHCR"),
-        "staff2": world.account("staff@iom.example.org", "staff", "IOM"),
-        "admin": world.account("admin@pswg.example.org", "admin", "PSWG"),
-    }
 
 
 def new_doc(client, account, words: str, **fields) -> dict:
