@@ -1,10 +1,15 @@
-"""Shared fixtures: a real app on a temporary SQLite file, file store and Whoosh index; accounts and tokens
-made through the services; a browser-like login that posts the real form with its CSRF token."""
+"""Shared fixtures: a real app on a temporary SQLite file (or a new PostgreSQL database, see ``POSTGRES_URL``),
+file store and Whoosh index; accounts and tokens made through the services; a browser-like login that posts the
+real form with its CSRF token."""
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,16 +23,46 @@ from repository.services import Service
 PASSWORD = "correct horse battery staple"
 
 
+#: Set to a PostgreSQL server URL (e.g. ``postgresql+psycopg://postgres@127.0.0.1``) to run the tests that use the
+#: ``app`` fixture on PostgreSQL, each in a new database, instead of a SQLite file (``make test-postgres``).
+POSTGRES_URL = os.environ.get("REPOSITORY_TEST_POSTGRES_URL", "").rstrip("/")
+
+
+@contextmanager
+def database_url() -> Iterator[str | None]:
+    """None (the app's default SQLite file), or a new PostgreSQL database dropped afterwards."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy import text
+
+    name = f"repository_test_{uuid.uuid4().hex[:12]}"
+    server = create_engine(f"{POSTGRES_URL}/postgres", isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{POSTGRES_URL}/{name}"
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
 @pytest.fixture
 def app(tmp_path):
     """A fresh application with its own data folder; the index is updated before each request returns."""
-    app = create_app({"DATA_DIR": str(tmp_path / "data"), "INDEX_MODE": "sync", "TESTING": True})
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["init"])
-    assert result.exit_code == 0, result.output
-    yield app
-    app.extensions["repo"].worker.stop()
-    db.engine_of(app).dispose()
+    with database_url() as url:
+        config = {"DATA_DIR": str(tmp_path / "data"), "INDEX_MODE": "sync", "TESTING": True}
+        if url:
+            config["DATABASE_URL"] = url
+        app = create_app(config)
+        runner = app.test_cli_runner()
+        result = runner.invoke(args=["init"])
+        assert result.exit_code == 0, result.output
+        yield app
+        app.extensions["repo"].worker.stop()
+        db.engine_of(app).dispose()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pytest
 from conftest import CSRF_RE
 from conftest import World
+from conftest import database_url
 from conftest import login
 from conftest import upload
 
@@ -91,6 +92,11 @@ class Sweep:
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory):
+    with database_url() as url:
+        yield from _sweep(tmp_path_factory, url)
+
+
+def _sweep(tmp_path_factory, url: str | None):
     app = create_app({
         "DATA_DIR": str(tmp_path_factory.mktemp("sweep") / "data"),
         "INDEX_MODE": "sync",
@@ -98,6 +104,7 @@ def sweep(tmp_path_factory):
         "RATE_LIMITS": False,  # search, upload, download
         "RATELIMIT_LOGIN_PER_ADDRESS": "100000 per minute",
         "RATELIMIT_LOGIN_PER_ACCOUNT": "100000 per minute",
+        **({"DATABASE_URL": url} if url else {}),
     })
     assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
     world = World(app)
