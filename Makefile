@@ -9,11 +9,10 @@ PORT   ?= 5000
 .PHONY: run test lint system-deps clean
 
 # Tests that run again on PostgreSQL when REPOSITORY_TEST_POSTGRES_URL names a server (each test gets a new
-# database): the access rules in SQL, the workflow, audit, search and the account pages.
+# database): the access rules in SQL, the workflow, audit, accounts and the leak sweep.
 POSTGRES_TESTS := tests/test_access.py tests/test_protocol.py tests/test_workflow.py tests/test_review_loop.py \
-	tests/test_audit.py tests/test_audit_filters.py tests/test_search_facets.py tests/test_pages.py \
-	tests/test_sessions.py tests/test_admin.py tests/test_tokens.py tests/test_accept_suggestions.py \
-	tests/test_taxonomy_migrate.py tests/test_hostile.py tests/test_cli.py tests/test_leak_sweep.py
+	tests/test_audit.py tests/test_audit_filters.py tests/test_sessions.py tests/test_admin.py tests/test_tokens.py \
+	tests/test_accept_suggestions.py tests/test_taxonomy_migrate.py tests/test_leak_sweep.py
 
 # python-magic needs the C library libmagic (Debian/Ubuntu: libmagic1).
 system-deps:
