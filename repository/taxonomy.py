@@ -331,7 +331,8 @@ def _parse(path: Path) -> tuple[list[Facet], list[str]]:
 
 def _read_yaml(path: Path, text: str) -> tuple[Any, _Lines, list[str]]:
     """Parse YAML safely; also report duplicate mapping keys and remember the line of each facet and code."""
-    loader = yaml.SafeLoader(text)
+    # libyaml's parser when PyYAML was built with it (about ten times faster); the same nodes and marks either way
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
