@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.scores import Score  # noqa: E402
 from repository.coding import suggest_codes  # noqa: E402
 from repository.taxonomy import Taxonomy  # noqa: E402
 from repository.taxonomy import load_taxonomy  # noqa: E402
@@ -33,39 +34,17 @@ DEFAULT_TAXONOMY = ROOT / "taxonomy.yaml"
 
 
 @dataclass
-class FacetScore:
-    """Counts for one facet over the corpus."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-@dataclass
 class Evaluation:
     """The result of :func:`evaluate`."""
 
     documents: int = 0
-    facets: dict[str, FacetScore] = field(default_factory=lambda: {f: FacetScore() for f in FACETS})
+    facets: dict[str, Score] = field(default_factory=lambda: {f: Score() for f in FACETS})
     doc_type_top1: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
-    def overall(self) -> FacetScore:
-        total = FacetScore()
+    def overall(self) -> Score:
+        total = Score()
         for s in self.facets.values():
             total.tp += s.tp
             total.fp += s.fp

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.scores import Score  # noqa: E402
 from repository import protocol  # noqa: E402
 from repository import scan  # noqa: E402
 
@@ -41,23 +42,6 @@ INSTANCE_KINDS = ("phone", "email", "id_number", "coordinates")
 DOCUMENT_KINDS = ("person_name", "sensitive_site", "severe_topic", "small_count")
 #: The acceptance targets of the issue (recall per kind).
 RECALL_TARGETS = {"phone": 0.95, "email": 0.95, "id_number": 0.95, "coordinates": 0.95, "person_name": 0.8}
-
-
-@dataclass
-class Score:
-    """True positives, false positives and false negatives of one kind."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
 @dataclass

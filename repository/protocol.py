@@ -370,6 +370,8 @@ PERMISSIONS: dict[str, tuple[tuple[Rule, ...], ...]] = {
     "filter_by_level": ((_is_account,),),
     # Move documents from retired taxonomy codes to their replacements: the system only (``taxonomy migrate``).
     "migrate_codes": (),
+    # Rebuild the search index from the database: the system only (``flask reindex``).
+    "reindex": (),
     # the review loop: the request-changes exchange and the replacement of the file (see ACTION_STATES)
     "comment": ((_is_coordinator,), (_is_contributor_of_owner,)),
     "see_comments": ((_is_coordinator,), (_is_contributor_of_owner,)),

@@ -199,6 +199,51 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """The audit trail's filters: a document id, an actor's e-mail, an action and a date range (inclusive)."""
+
+    document: Any = None
+    actor_email: str | None = None
+    action: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def query(self) -> Any:
+        """The SELECT of matching events (400/422 for a malformed document id or an inverted range)."""
+        stmt = select(AuditEvent)
+        if self.document not in (None, ""):
+            try:
+                doc_id = int(self.document)
+            except (TypeError, ValueError):
+                raise ServiceError(400, "bad_request", "document must be a document id.") from None
+            if not 0 < doc_id <= 2**53:
+                raise ServiceError(400, "bad_request", "document must be a document id.")
+            stmt = stmt.where(AuditEvent.document_id == doc_id)
+        if self.actor_email:
+            stmt = stmt.where(AuditEvent.actor_email == self.actor_email.strip().lower())
+        if self.action:
+            stmt = stmt.where(AuditEvent.action == self.action.strip())
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise _invalid("from must not be after to.")
+        if self.date_from:
+            stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(self.date_from, dt.time(), dt.UTC))
+        if self.date_to:
+            next_day = self.date_to + dt.timedelta(days=1)
+            stmt = stmt.where(AuditEvent.at < dt.datetime.combine(next_day, dt.time(), dt.UTC))
+        return stmt
+
+    def detail(self) -> dict[str, Any]:
+        """The filters as recorded in the ``audit_export`` event."""
+        return {
+            "document": str(self.document) if self.document not in (None, "") else None,
+            "actor_email": self.actor_email or None,
+            "filter_action": self.action or None,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+        }
+
+
 class Service:
     """The operations of the repository, for one unit of work (one request or one CLI command)."""
 
@@ -1013,76 +1058,26 @@ class Service:
     # ------------------------------------------------------------------------------------------------------------
 
     def audit_events(
-        self,
-        actor: Actor,
-        *,
-        document: Any = None,
-        actor_email: str | None = None,
-        action: str | None = None,
-        date_from: dt.date | None = None,
-        date_to: dt.date | None = None,
-        page: int = 1,
-        per_page: int = 50,
+        self, actor: Actor, filters: AuditFilter, page: int = 1, per_page: int = 50
     ) -> tuple[int, list[AuditEvent]]:
-        """Audit events, newest first (coordinators only)."""
+        """Audit events matching ``filters``, newest first (coordinators only)."""
         self.require(actor, "read_audit")
         if not 1 <= page <= 100000:
             raise ServiceError(400, "bad_request", "page must be a positive whole number.")
-        stmt = self._audit_query(document, actor_email, action, date_from, date_to)
+        stmt = filters.query()
         total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         rows = self.session.scalars(stmt.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page))
         return total, list(rows)
 
-    def audit_export(
-        self,
-        actor: Actor,
-        *,
-        document: Any = None,
-        actor_email: str | None = None,
-        action: str | None = None,
-        date_from: dt.date | None = None,
-        date_to: dt.date | None = None,
-    ) -> list[AuditEvent]:
-        """Every matching audit event (up to :data:`MAX_AUDIT_EXPORT`), newest first, for the CSV export
+    def audit_export(self, actor: Actor, filters: AuditFilter) -> list[AuditEvent]:
+        """Every audit event matching ``filters`` (up to :data:`MAX_AUDIT_EXPORT`), newest first, for the CSV export
         (coordinators only). The export itself is audited as ``audit_export`` with its filters."""
         self.require(actor, "read_audit")
-        stmt = self._audit_query(document, actor_email, action, date_from, date_to)
+        stmt = filters.query()
         rows = list(self.session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(MAX_AUDIT_EXPORT)))
         with db.write(self.session):
-            filters = {
-                "document": str(document) if document not in (None, "") else None,
-                "actor_email": actor_email or None,
-                "filter_action": action or None,
-                "from": date_from.isoformat() if date_from else None,
-                "to": date_to.isoformat() if date_to else None,
-            }
-            self.audit(actor, "audit_export", **filters, rows=len(rows))
+            self.audit(actor, "audit_export", **filters.detail(), rows=len(rows))
         return rows
-
-    @staticmethod
-    def _audit_query(
-        document: Any, actor_email: str | None, action: str | None, date_from: dt.date | None, date_to: dt.date | None
-    ) -> Any:
-        stmt = select(AuditEvent)
-        if document not in (None, ""):
-            try:
-                doc_id = int(document)
-            except (TypeError, ValueError):
-                raise ServiceError(400, "bad_request", "document must be a document id.") from None
-            if not 0 < doc_id <= 2**53:
-                raise ServiceError(400, "bad_request", "document must be a document id.")
-            stmt = stmt.where(AuditEvent.document_id == doc_id)
-        if actor_email:
-            stmt = stmt.where(AuditEvent.actor_email == actor_email.strip().lower())
-        if action:
-            stmt = stmt.where(AuditEvent.action == action.strip())
-        if date_from and date_to and date_from > date_to:
-            raise _invalid("from must not be after to.")
-        if date_from:
-            stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(date_from, dt.time(), dt.UTC))
-        if date_to:
-            stmt = stmt.where(AuditEvent.at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), dt.UTC))
-        return stmt
 
     # ------------------------------------------------------------------------------------------------------------
     # index maintenance
@@ -1090,8 +1085,7 @@ class Service:
 
     def reindex(self, actor: Actor) -> int:
         """Rebuild the index from the database (system only); returns the number of documents indexed."""
-        if not actor.system:
-            raise ServiceError(403, "forbidden", "Only the system may rebuild the index.")
+        self.require(actor, "reindex")
         with db.write(self.session):
             indexing.enqueue_rebuild(self.session)
         self.repo.worker.drain(timeout=60.0)

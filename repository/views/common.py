@@ -15,6 +15,7 @@ from indexer.index import SORTS
 from indexer.index import SearchRequest
 
 from ..db import get_session
+from ..services import AuditFilter
 from ..services import Repo
 from ..services import Service
 from ..services import ServiceError
@@ -146,15 +147,15 @@ def too_large_message() -> str:
     return f"The form has too many parts (at most {current_app.config.get('MAX_FORM_PARTS')})."
 
 
-def audit_filters(args: MultiDict) -> dict[str, Any]:
+def audit_filters(args: MultiDict) -> AuditFilter:
     """The audit trail's filters from a query string: ``document``, ``actor`` (e-mail), ``action``, ``from``, ``to``."""
-    return {
-        "document": args.get("document") or None,
-        "actor_email": args.get("actor") or None,
-        "action": args.get("action") or None,
-        "date_from": parse_date(args.get("from") or None, "from"),
-        "date_to": parse_date(args.get("to") or None, "to"),
-    }
+    return AuditFilter(
+        document=args.get("document") or None,
+        actor_email=args.get("actor") or None,
+        action=args.get("action") or None,
+        date_from=parse_date(args.get("from") or None, "from"),
+        date_to=parse_date(args.get("to") or None, "to"),
+    )
 
 
 def csv_response(text: str, filename: str) -> Response:

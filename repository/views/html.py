@@ -409,8 +409,8 @@ def audit():
         abort(400)
     filters = audit_filters(args)
     if args.get("format") == "csv":
-        return csv_response(events_csv(service().audit_export(html_actor(), **filters)), "audit.csv")
-    total, events = service().audit_events(html_actor(), **filters, page=page)
+        return csv_response(events_csv(service().audit_export(html_actor(), filters)), "audit.csv")
+    total, events = service().audit_events(html_actor(), filters, page=page)
     query = {k: v for k, v in args.items() if k in ("document", "actor", "action", "from", "to") and v}
     return render_template(
         "audit.html",
