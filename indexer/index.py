@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
+import heapq
+import itertools
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -27,11 +30,10 @@ from pathlib import Path
 from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh import query as Q  # noqa: N812
-from whoosh.collectors import TimeLimit
-from whoosh.collectors import TimeLimitCollector
-from whoosh.fields import DATETIME
+from whoosh.analysis import Token
 from whoosh.fields import ID
 from whoosh.fields import KEYWORD
+from whoosh.fields import NUMERIC
 from whoosh.fields import TEXT
 from whoosh.fields import Schema
 from whoosh.qparser import GroupPlugin
@@ -39,13 +41,22 @@ from whoosh.qparser import MultifieldPlugin
 from whoosh.qparser import OperatorsPlugin
 from whoosh.qparser import PhrasePlugin
 from whoosh.qparser import QueryParser
+from whoosh.reading import SegmentReader
+from whoosh.reading import TermNotFound
+from whoosh.scoring import bm25
 from whoosh.writing import CLEAR
+from whoosh.writing import MERGE_SMALL
 
 from .analysis import text_analyzer
 from .expand import expand_text_query
+from .snapshot import FACET_FIELDS
+from .snapshot import FactsRegistry
+from .snapshot import LiveBM25F
+from .snapshot import SegmentFacts
+from .snapshot import Snapshot
 
 #: Bump when the schema or the analysis changes: the index is then rebuilt from the database.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: A folder of another index version is removed when nothing has written to it for this long.
 STALE_VERSION_SECONDS = 24 * 3600
 
@@ -55,6 +66,11 @@ MAX_QUERY_TERMS = 40
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100
 TEXT_FIELDS = ("title", "summary", "body")
+#: Text fields whose match positions are kept in the index, so that snippets need not analyse the text again.
+SNIPPET_FIELDS = ("body", "summary")
+#: A segment with more than this share of deleted documents is rewritten at the next commit (answers do not
+#: depend on it: relevance statistics count live documents only; it keeps the index compact).
+MERGE_DELETED_SHARE = 0.25
 #: The ``level`` value of a document without a sharing level (not released yet); a facet value and a filter.
 NO_LEVEL = "none"
 SORTS = ("relevance", "date")
@@ -124,16 +140,26 @@ class SearchOutcome:
     facets: dict[str, dict[str, int]]
     terms: frozenset[str]
     also_searched: list[str] = field(default_factory=list)
+    #: ``{doc id: {field: [(start, end, term), ...]}}``: where the terms occur in the shown documents' ``body``
+    #: and ``summary``, as the index recorded them (for :meth:`SearchIndex.snippet`; never shown as such).
+    spans: dict[int, dict[str, list[tuple[int, int, str]]]] = field(default_factory=dict)
 
 
 def build_schema() -> Schema:
-    """The index schema. Access labels, codes, organisation, level, state and dates are fields."""
+    """The index schema. Access labels, codes, organisation, level, state and dates are fields.
+
+    ``body`` and ``summary`` keep the character positions of every term (``chars=True``) so that snippets are cut
+    around them without analysing the text again; ``docid``, ``day`` (document date as an ordinal) and
+    ``uploaded`` (microseconds since the epoch) are columns, read once per segment for tie-breaks, date filters and
+    date order.
+    """
     analyzer = text_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
+        docid=NUMERIC(int, bits=64, sortable=True),
         title=TEXT(analyzer=analyzer, field_boost=3.0),
-        summary=TEXT(analyzer=analyzer, field_boost=1.5),
-        body=TEXT(analyzer=analyzer),
+        summary=TEXT(analyzer=analyzer, field_boost=1.5, chars=True),
+        body=TEXT(analyzer=analyzer, chars=True),
         labels=KEYWORD(lowercase=False, scorable=False),
         codes=KEYWORD(commas=True, lowercase=False, scorable=False),
         code_tree=KEYWORD(commas=True, lowercase=False, scorable=False),
@@ -141,9 +167,8 @@ def build_schema() -> Schema:
         level=ID(),
         state=ID(),
         language=ID(),
-        published=DATETIME(),
-        date=DATETIME(sortable=True),
-        uploaded=DATETIME(sortable=True),
+        day=NUMERIC(int, bits=32, sortable=True),
+        uploaded=NUMERIC(int, bits=64, sortable=True),
     )
 
 
@@ -232,6 +257,8 @@ class SearchIndex:
         self.root = Path(root)
         self.path = self.root / f"v{SCHEMA_VERSION}-{analysis_fingerprint()}"
         self._ix: whoosh_index.Index | None = None
+        self._local = threading.local()  # this thread's Snapshot
+        self._facts = FactsRegistry()  # per-segment facts, shared by the threads
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
@@ -312,11 +339,10 @@ class SearchIndex:
                     "level": doc.level or NO_LEVEL,
                     "state": doc.state,
                     "language": doc.language or "und",
-                    "uploaded": _naive_utc(doc.uploaded_at),
-                    "date": _document_date(doc),
+                    "docid": doc.id,
+                    "day": _document_day(doc),
+                    "uploaded": _microseconds(doc.uploaded_at),
                 }
-                if doc.published is not None:
-                    fields["published"] = dt.datetime.combine(doc.published, dt.time())
                 if clear:
                     writer.add_document(**fields)
                 else:
@@ -324,14 +350,27 @@ class SearchIndex:
             if clear:
                 writer.commit(mergetype=CLEAR)
             else:
-                # Deleted versions of updated documents still count in relevance statistics until their segment
-                # is merged; merging them away at once keeps the ranking equal to that of a rebuilt index.
-                writer.commit(optimize=writer.has_deletions())
+                writer.commit(mergetype=_merge_policy)
         except BaseException:
             writer.cancel()
             raise
 
     # -- searching -------------------------------------------------------------------------------------------
+
+    def _snapshot(self) -> Snapshot:
+        """This thread's searcher, renewed when another commit made a new generation of the index.
+
+        Each thread keeps its own Whoosh searcher (they are not safe to share); the per-segment facts behind
+        filters and facets are shared by every thread of the process (:class:`~indexer.snapshot.FactsRegistry`).
+        """
+        ix = self.ix
+        snap: Snapshot | None = getattr(self._local, "snapshot", None)
+        if snap is None or snap.ix is not ix or snap.generation != ix.latest_generation():
+            if snap is not None:
+                snap.close()
+            snap = Snapshot(ix, self._facts)
+            self._local.snapshot = snap
+        return snap
 
     def search(
         self,
@@ -339,11 +378,17 @@ class SearchIndex:
         principals: frozenset[str],
         exclude_ids: Iterable[int] = (),
         time_limit: float = 2.0,
-        facet_fields: Iterable[str] = ("code_tree", "org", "level"),
+        facet_fields: Iterable[str] = FACET_FIELDS,
         lookup: AliasLookup | None = None,
     ) -> SearchOutcome:
         """Search within what ``principals`` may see, minus ``exclude_ids`` (documents whose index entry is
         stale). Totals and facet counts come from the same filtered set as the hits.
+
+        The work follows the answer, not the archive: access and structured filters are sets cached per index
+        segment; the query is run once over the filtered documents, collecting the match set (for the total
+        and the facet counts) and keeping only the best ``page * per_page`` hits; highlight positions are read
+        from the index for the shown page only. Equal scores are ordered by document id, so a rebuilt index
+        gives the same order.
 
         With ``lookup``, a query word or phrase that names a taxonomy code also searches the code's other names
         (:func:`indexer.expand.expand_text_query`); they are listed in ``also_searched`` and highlighted.
@@ -357,74 +402,70 @@ class SearchIndex:
             user_q, also = parse_user_query(schema, request.text), []
         if not principals:
             return SearchOutcome(0, [], {}, frozenset(), also)  # fail closed: no principal, no document
-        empty = SearchOutcome(0, [], {}, _highlight_terms(user_q), also)
-        structured = _structured_filter(request)
-        q: Q.Query = user_q if user_q is not None else Q.Every()
-        if structured is not None:
-            q = Q.And([q, structured])
-        access = Q.Or([Q.Term("labels", p) for p in sorted(principals)])
-        with self.ix.searcher() as searcher:
-            allowed = set(searcher.docs_for_query(access))
-            excluded = [str(i) for i in exclude_ids]
-            if excluded:
-                allowed -= set(searcher.docs_for_query(Q.Or([Q.Term("id", i) for i in excluded])))
-            if not allowed:
-                return empty  # an empty filter would mean "no filter" to Whoosh
-            sort_by_date = user_q is None or request.sort == "date"
-            # An empty query lists the newest uploads first; sort=date orders by the document date (published,
-            # else uploaded), then by upload time.
-            sortedby: str | list[str] | None = None
-            if request.sort == "date":
-                sortedby = ["date", "uploaded"]
-            elif sort_by_date:
-                sortedby = "uploaded"
-            # Every match is collected (Whoosh scores them all anyway) and the access filter is applied here,
-            # on the complete list: Whoosh's own filter is bypassed when a TimeLimitCollector wraps it.
-            collector = searcher.collector(limit=None, sortedby=sortedby, reverse=sort_by_date)
-            limited = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
-            try:
-                searcher.search_with_collector(q, limited)
-            except TimeLimit as exc:
-                raise QueryError("The query is too costly; make it more specific.") from exc
-            except RecursionError as exc:
-                raise QueryError("The query is too complex.") from exc
-            ranked = [(key, docnum) for key, docnum in limited.results().top_n if docnum in allowed]
-            matched = {docnum for _key, docnum in ranked}
-            total = len(ranked)
-            start = (request.page - 1) * request.per_page
-            ids = _page_ids(searcher, ranked, start, request.per_page, by_score=not sort_by_date)
-            facets = self._facets(searcher, matched, facet_fields) if matched else {}
-        return SearchOutcome(total, ids, facets, _highlight_terms(user_q), also)
-
-    @staticmethod
-    def _facets(searcher, matched: set[int], facet_fields: Iterable[str]) -> dict[str, dict[str, int]]:
-        """Counts per facet value over ``matched`` (the hits the caller may see, all pages), so that each count
-        is what a filter on that value would give. ``code_tree`` holds each document's codes with their
-        ancestors: a code's count includes the documents coded below it, each document counted once."""
-        out: dict[str, dict[str, int]] = {}
-        reader = searcher.reader()
-        for fieldname in facet_fields:
-            for raw in reader.lexicon(fieldname):
-                value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                count = len(matched.intersection(searcher.docs_for_query(Q.Term(fieldname, value))))
-                if not count:
+        terms = _highlight_terms(user_q)
+        snap = self._snapshot()
+        deadline = time.monotonic() + time_limit
+        want = request.page * request.per_page
+        by_score = user_q is not None and request.sort != "date"
+        excluded = {int(i) for i in exclude_ids}
+        fields = tuple(facet_fields)
+        total = 0
+        counts: dict[str, dict[str, int]] = {}
+        best: list[tuple] = []  # (sort key, segment number, local docnum, document id); larger keys first
+        try:
+            for seg_no, (sub, leaf, _offset, facts) in enumerate(snap.segments):
+                allow = _segment_filter(leaf, facts, request, principals, excluded)
+                if not allow:
                     continue
-                if fieldname == "code_tree":
-                    facet, _, _ = value.partition(":")
+                if user_q is None:
+                    matched = set(allow)
+                    if leaf.has_deletions():
+                        matched -= leaf.deleted_docs_set
+                    top = _newest(leaf, facts, matched, want, by_date=request.sort == "date")
+                elif by_score:
+                    matched, top = _scored(sub, leaf, facts, user_q, allow, want, deadline)
                 else:
-                    facet = fieldname
-                out.setdefault(facet, {})[value] = count
-        return out
+                    matched = _match_set(sub, leaf, facts, user_q, allow, deadline, {})
+                    top = _newest(leaf, facts, matched, want, by_date=True)
+                if not matched:
+                    continue
+                total += len(matched)
+                _count_facets(leaf, facts, matched, fields, counts)
+                ids = facts.ids(leaf)
+                best.extend((key, seg_no, local, ids[local]) for key, local in top)
+        except RecursionError as exc:
+            raise QueryError("The query is too complex.") from exc
+        best.sort(key=lambda item: item[0], reverse=True)
+        start = (request.page - 1) * request.per_page
+        page = best[start : start + request.per_page]
+        ids = [doc_id for _key, _seg, _local, doc_id in page]
+        spans = _spans(snap, page, terms) if terms and page else {}
+        facets = {facet: dict(sorted(values.items())) for facet, values in counts.items()}
+        return SearchOutcome(total, ids, facets, terms, also, spans)
 
     # -- snippets --------------------------------------------------------------------------------------------
 
-    def snippet(self, text: str, terms: frozenset[str], max_chars: int = 300) -> str:
+    def snippet(
+        self,
+        text: str,
+        terms: frozenset[str],
+        max_chars: int = 300,
+        spans: list[tuple[int, int, str]] | None = None,
+    ) -> str:
         """An HTML snippet of ``text``: escaped, with the query's matches in ``<mark>``.
 
-        Call it only for documents the caller may see; the text comes from the database, not the index.
+        ``spans`` are the matches' character positions as the index recorded them (``SearchOutcome.spans``):
+        the snippet is then cut around them without analysing the text again. Each marked word is checked to
+        still analyse to its term (the text comes from the database and could have changed since it was
+        indexed); if not, or without spans, the text is analysed as before. Call it only for documents the
+        caller may see.
         """
         if not text:
             return ""
+        if terms and spans:
+            html = _pinpoint_snippet(text, spans, self.ix.schema["body"].analyzer, max_chars)
+            if html is not None:
+                return html
         if terms:
             analyzer = self.ix.schema["body"].analyzer
             fragmenter = highlight.ContextFragmenter(maxchars=max_chars, surround=60)
@@ -449,36 +490,424 @@ class MarkFormatter(highlight.Formatter):
         return f"<mark>{escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
 
 
-def _page_ids(searcher, ranked: list[tuple], start: int, count: int, *, by_score: bool) -> list[int]:
-    """Document ids of ``ranked[start:start + count]``, with equal scores ordered by document id.
+# ------------------------------------------------------------------------------------------------------------
+# The parts of a search, per segment (local document numbers; see indexer.snapshot)
+# ------------------------------------------------------------------------------------------------------------
 
-    Whoosh breaks ties by its internal document number, which depends on the order documents were written;
-    ordering ties by id makes the answer the same before and after a rebuild. Only the runs of equal scores
-    that touch the page are looked up.
+#: How many matches are collected between two looks at the clock.
+_CLOCK_EVERY = 512
+
+
+def _segment_filter(leaf, facts: SegmentFacts, request: SearchRequest, principals, excluded: set[int]):
+    """Documents of one segment that the caller may see and that pass the request's structured filters."""
+    allow = facts.allowed(leaf, principals)
+    if not allow:
+        return allow
+    by_facet: dict[str, list[str]] = {}
+    for code in request.codes:
+        by_facet.setdefault(code.partition(":")[0], []).append(code)
+    parts = [[facts.value_set(leaf, "code_tree", c) for c in codes] for codes in by_facet.values()]
+    if request.levels:
+        parts.append([facts.value_set(leaf, "level", lv) for lv in request.levels])
+    if request.orgs:
+        parts.append([facts.value_set(leaf, "org", o) for o in request.orgs])
+    for alternatives in parts:
+        allow = allow.intersection(frozenset().union(*alternatives))
+        if not allow:
+            return allow
+    if request.date_from or request.date_to:
+        first = request.date_from.toordinal() if request.date_from else None
+        last = request.date_to.toordinal() if request.date_to else None
+        allow = allow.intersection(facts.day_range(leaf, first, last))
+    if excluded and allow:
+        local = {facts.local_docnum(leaf, i) for i in excluded}
+        local.discard(None)
+        if local:
+            allow = allow.difference(local)
+    return allow
+
+
+def _scored(sub, leaf, facts: SegmentFacts, q: Q.Query, allow, want: int, deadline: float):
+    """The matches in ``allow`` (a set: the total and the facet counts) and the best ``want`` of them by score, as
+    ``((score, -id), local)``. Equal scores are ordered by document id (lower first), so which documents make a
+    page does not depend on the order they were written in.
+
+    A query of words, phrases, AND, OR and NOT is answered by set algebra over the terms' postings (phrases
+    checked from the recorded positions, for allowed documents only) and bulk BM25F scoring of just those
+    matches (:func:`_bag_scores`). Anything else goes through Whoosh's own matchers.
     """
-    stop = start + count
-    if not by_score:
-        return [int(searcher.stored_fields(n)["id"]) for _key, n in ranked[start:stop]]
+    ids = facts.ids(leaf)
+    if _plain(q):
+        phrases: dict[int, frozenset[int]] = {}
+        matched = _match_set(sub, leaf, facts, q, allow, deadline, phrases)
+        if not matched or want <= 0:
+            return matched, []
+        scores = _bag_scores(sub, leaf, facts, q, matched, phrases)
+        if scores is not None:
+            get = scores.get
+            best = heapq.nlargest(want, ((get(n, 0.0), -ids[n], n) for n in matched))
+            return matched, [((score, neg_id), local) for score, neg_id, local in best]
+    return _whoosh_pass(sub, leaf, q, allow, ids, want, deadline)
 
-    def same(a: float, b: float) -> bool:
-        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
-    lo = start
-    while lo > 0 and lo < len(ranked) and same(ranked[lo - 1][0], ranked[lo][0]):
-        lo -= 1
-    hi = min(stop, len(ranked))
-    while 0 < hi < len(ranked) and same(ranked[hi - 1][0], ranked[hi][0]):
-        hi += 1
-    window = [(key, int(searcher.stored_fields(n)["id"])) for key, n in ranked[lo:hi]]
-    ordered: list[int] = []
-    run: list[tuple[float, int]] = []
-    for key, doc_id in window:
-        if run and not same(run[0][0], key):
-            ordered.extend(sorted(i for _k, i in run))
-            run = []
-        run.append((key, doc_id))
-    ordered.extend(sorted(i for _k, i in run))
-    return ordered[start - lo : stop - lo]
+def _whoosh_pass(sub, leaf, q: Q.Query, allow, ids: list[int], want: int, deadline: float):
+    """Whoosh's scored matcher over ``q`` (a query with phrases): every match in ``allow`` collected, the best
+    ``want`` kept. The matcher is only asked about candidates: allowed documents that have every word the query
+    requires (:func:`_superset`), so positions are checked for those alone."""
+    facts_ids = ids
+    superset = _superset(leaf, q)
+    candidates = sorted(allow if superset is None else allow.intersection(superset))
+    matcher = q.matcher(sub, sub.context(needs_current=True))
+    matched: list[int] = []
+    heap: list[tuple[float, int, int]] = []
+    clock = 0
+    for local in candidates:
+        if not matcher.is_active():
+            break
+        if matcher.id() < local:
+            matcher.skip_to(local)
+            if not matcher.is_active():
+                break
+        if matcher.id() != local:
+            continue
+        matched.append(local)
+        if want > 0:
+            score = matcher.score()
+            neg_id = -facts_ids[local]
+            if len(heap) < want:
+                heapq.heappush(heap, (score, neg_id, local))
+            elif (score, neg_id) > heap[0][:2]:
+                heapq.heapreplace(heap, (score, neg_id, local))
+        clock += 1
+        if clock >= _CLOCK_EVERY:
+            clock = 0
+            if time.monotonic() > deadline:
+                raise QueryError("The query is too costly; make it more specific.")
+    return set(matched), [((score, neg_id), local) for score, neg_id, local in heap]
+
+
+def _superset(leaf, q: Q.Query) -> frozenset[int] | None:
+    """Documents of the segment that may match ``q`` (every match is among them), or ``None`` for "any"."""
+    kind = type(q)
+    if kind is Q.Term:
+        return _term_docs(leaf, q.fieldname, q.text)
+    if kind is Q.Phrase:
+        parts = sorted((_term_docs(leaf, q.fieldname, w) for w in q.words), key=len)
+        return parts[0].intersection(*parts[1:]) if parts else frozenset()
+    if kind is Q.And:
+        parts = [p for p in (_superset(leaf, c) for c in q.subqueries) if p is not None]
+        if not parts:
+            return None
+        parts.sort(key=len)
+        return parts[0].intersection(*parts[1:])
+    if kind is Q.Or:
+        parts = [_superset(leaf, c) for c in q.subqueries]
+        return None if any(p is None for p in parts) else frozenset().union(*parts)
+    if kind is Q.AndNot:
+        return _superset(leaf, q.a)
+    if q is Q.NullQuery:
+        return frozenset()
+    return None
+
+
+def _term_docs(leaf, fieldname: str, text) -> frozenset[int]:
+    try:
+        return frozenset(leaf.postings(fieldname, text).all_ids())
+    except TermNotFound:
+        return frozenset()
+
+
+def _bag_scores(
+    sub, leaf, facts: SegmentFacts, q: Q.Query, matched: set[int], phrases: dict[int, frozenset[int]]
+) -> dict[int, float] | None:
+    """BM25F scores of ``matched`` for a query of words and phrases joined by AND / OR / NOT, computed from the
+    terms' postings in bulk: Whoosh's formula and live statistics (:class:`~indexer.snapshot.LiveBM25F`), without
+    stepping a tree of matchers document by document. ``None`` for any other query (Whoosh then scores it).
+
+    A document's score is the sum of the scores of the words that match it (a phrase's words count in the
+    documents the phrase matched), each boosted as the query says; NOT parts add nothing. The sum runs in query
+    order, so the same query on the same live documents always scores alike, whichever segments hold them.
+    """
+    weighting = sub.weighting
+    if not isinstance(weighting, LiveBM25F):
+        return None
+
+    def walk(node, boost: float) -> dict[int, float] | None:
+        boost *= getattr(node, "boost", 1.0)
+        kind = type(node)
+        if kind is Q.Term:
+            return _term_scores(leaf, facts, weighting, node.fieldname, node.text, boost, matched)
+        if kind is Q.Phrase:  # a phrase scores as its words do, in the documents where it matched
+            total: dict[int, float] = {}
+            where = matched.intersection(phrases.get(id(node), ()))
+            for word in node.words:
+                for local, score in _term_scores(leaf, facts, weighting, node.fieldname, word, boost, where).items():
+                    total[local] = total.get(local, 0.0) + score
+            return total
+        if kind in (Q.Or, Q.And):
+            total: dict[int, float] = {}
+            for child in node.subqueries:
+                part = walk(child, boost)
+                if part is None:
+                    return None
+                for local, score in part.items():
+                    total[local] = total.get(local, 0.0) + score
+            return total
+        if kind is Q.Not:
+            return {} if _plain(node.query) else None
+        if kind is Q.AndNot:
+            return walk(node.a, boost) if _plain(node.b) else None
+        if node is Q.NullQuery:
+            return {}
+        return None
+
+    return walk(q, 1.0)
+
+
+def _plain(node) -> bool:
+    """A query of words, phrases, AND, OR and NOT only (what :func:`_match_set` and :func:`_bag_scores` handle)."""
+    kind = type(node)
+    if kind is Q.Term or kind is Q.Phrase or node is Q.NullQuery:
+        return True
+    if kind in (Q.Or, Q.And):
+        return all(_plain(c) for c in node.subqueries)
+    if kind is Q.Not:
+        return _plain(node.query)
+    if kind is Q.AndNot:
+        return _plain(node.a) and _plain(node.b)
+    return False
+
+
+def _term_scores(leaf, facts: SegmentFacts, weighting, fieldname: str, text, boost: float, matched: set[int]):
+    """``{local docnum: BM25F score}`` of one term for the documents of ``matched`` that contain it."""
+    field = leaf.schema[fieldname] if fieldname in leaf.schema else None
+    if field is None:
+        return {}
+    try:
+        btext = field.to_bytes(text)
+    except ValueError:
+        return {}
+    if (fieldname, btext) not in leaf:
+        return {}
+    ids, weights = facts.postings(leaf, fieldname, btext)
+    if not field.scorable:
+        return {n: w * boost for n, w in zip(ids, weights, strict=True) if n in matched}
+    stats = weighting.stats
+    idf = weighting.idf(None, fieldname, btext)
+    avgfl = stats.avg_field_length(fieldname) or 1
+    b = weighting._field_B.get(fieldname, weighting.B)  # noqa: SLF001 - BM25F's per-field B
+    k1 = weighting.K1
+    lengths = facts.lengths(leaf, fieldname)
+    out = {}
+    for n, w in zip(ids, weights, strict=True):
+        if n in matched:
+            out[n] = bm25(idf, w, lengths[n], avgfl, b, k1) * boost
+    return out
+
+
+def _match_set(sub, leaf, facts: SegmentFacts, q: Q.Query, allow, deadline: float, phrases: dict) -> set[int]:
+    """The live documents of ``allow`` (one segment) that match ``q``.
+
+    Words, AND, OR and NOT are set operations on the terms' postings; a phrase is checked from its words'
+    recorded positions, for the allowed documents that have all its words; anything else goes through
+    Whoosh's own (unscored) matcher. Sets are exact within ``allow``, which is all that is kept. ``phrases``
+    receives, per phrase of the query (by ``id``), the documents it matched, for scoring.
+    """
+    out = set(_docs(sub, leaf, facts, q, allow, deadline, phrases))
+    out.intersection_update(allow)
+    if leaf.has_deletions():
+        out.difference_update(leaf.deleted_docs_set)
+    return out
+
+
+def _docs(sub, leaf, facts: SegmentFacts, q: Q.Query, allow, deadline: float, phrases: dict):
+    kind = type(q)
+    if kind is Q.Term:
+        return frozenset(_term_postings(leaf, facts, q.fieldname, q.text)[0])
+    if kind is Q.Phrase:
+        found = _phrase_docs(leaf, facts, q, allow, deadline)
+        phrases[id(q)] = phrases.get(id(q), frozenset()) | found
+        return found
+    if kind is Q.Or:
+        return frozenset().union(*(_docs(sub, leaf, facts, child, allow, deadline, phrases) for child in q.subqueries))
+    if kind is Q.And:
+        keep = [c for c in q.subqueries if type(c) is not Q.Not]
+        drop = [c.query for c in q.subqueries if type(c) is Q.Not]
+        if not keep:
+            result = frozenset(allow)
+        else:
+            # cheap parts first: a phrase is then checked only where the other words already match
+            keep.sort(key=lambda c: type(c) is Q.Phrase)
+            result = frozenset(allow)
+            for child in keep:
+                result = result.intersection(_docs(sub, leaf, facts, child, result, deadline, phrases))
+                if not result:
+                    return result
+        for child in drop:
+            if not result:
+                break
+            result = result.difference(_docs(sub, leaf, facts, child, result, deadline, phrases))
+        return result
+    if kind is Q.AndNot:
+        positive = _docs(sub, leaf, facts, q.a, allow, deadline, phrases)
+        return positive.difference(_docs(sub, leaf, facts, q.b, positive, deadline, phrases)) if positive else positive
+    if kind is Q.Not:
+        return frozenset(allow).difference(_docs(sub, leaf, facts, q.query, allow, deadline, phrases))
+    if q is Q.NullQuery:
+        return frozenset()
+    if time.monotonic() > deadline:
+        raise QueryError("The query is too costly; make it more specific.")
+    return frozenset(_unscored(sub, q, allow, deadline))
+
+
+def _term_postings(leaf, facts: SegmentFacts, fieldname: str, text) -> tuple[list[int], list[float]]:
+    """A term's postings in one segment (``([], [])`` when the segment does not have it)."""
+    if fieldname not in leaf.schema:
+        return [], []
+    try:
+        btext = leaf.schema[fieldname].to_bytes(text)
+    except ValueError:
+        return [], []
+    if (fieldname, btext) not in leaf:
+        return [], []
+    return facts.postings(leaf, fieldname, btext)
+
+
+def _phrase_docs(leaf, facts: SegmentFacts, q: Q.Phrase, allow, deadline: float) -> frozenset[int]:
+    """Allowed documents where the phrase's words occur in order, each right after the previous one (``slop``
+    words apart at most), read from the positions the index recorded."""
+    words = list(q.words)
+    if not words:
+        return frozenset()
+    candidates = frozenset(allow)
+    for word in words:
+        candidates = candidates.intersection(_term_postings(leaf, facts, q.fieldname, word)[0])
+        if not candidates:
+            return candidates
+    if len(words) == 1:
+        return candidates
+    wanted = sorted(candidates)
+    matchers = [leaf.postings(q.fieldname, word) for word in words]
+    slop = max(1, int(q.slop))
+    found = []
+    for count, local in enumerate(wanted):
+        if count % _CLOCK_EVERY == 0 and time.monotonic() > deadline:
+            raise QueryError("The query is too costly; make it more specific.")
+        reach = None
+        for matcher in matchers:
+            if matcher.id() < local:
+                matcher.skip_to(local)
+            positions = matcher.value_as("positions")
+            if reach is None:
+                reach = set(positions)
+            elif slop == 1:
+                reach = {p for p in positions if p - 1 in reach}
+            else:
+                reach = {p for p in positions if any(1 <= p - r <= slop for r in reach)}
+            if not reach:
+                break
+        if reach:
+            found.append(local)
+    return frozenset(found)
+
+
+def _unscored(sub, q: Q.Query, allow, deadline: float) -> set[int]:
+    """Every match of ``q`` (in ``allow`` when given) through Whoosh's unscored matcher, watching the clock."""
+    found = q.matcher(sub, sub.boolean_context()).all_ids()
+    matched: set[int] = set()
+    while True:
+        chunk = list(itertools.islice(found, 4096))
+        if not chunk:
+            return matched
+        matched.update(chunk if allow is None else allow.intersection(chunk))
+        if time.monotonic() > deadline:
+            raise QueryError("The query is too costly; make it more specific.")
+
+
+def _newest(leaf, facts: SegmentFacts, matched: set[int], want: int, *, by_date: bool):
+    """The ``want`` latest of ``matched`` as ``(key, local)``: by document date, then upload time, then id when
+    ``by_date``, else by upload time, then id (an empty query lists the newest uploads first)."""
+    ids = facts.ids(leaf)
+    uploaded = facts.uploaded(leaf)
+    if by_date:
+        days = facts.days(leaf)
+        keyed = (((days[n], uploaded[n], ids[n]), n) for n in matched)
+    else:
+        keyed = (((uploaded[n], ids[n]), n) for n in matched)
+    return heapq.nlargest(want, keyed, key=lambda item: item[0])
+
+
+def _count_facets(leaf, facts: SegmentFacts, matched: set[int], fields, counts: dict[str, dict[str, int]]) -> None:
+    """Add, per facet value, how many of ``matched`` have it (a code counts the documents coded below it too:
+    ``code_tree`` holds each document's codes with their ancestors, each document once)."""
+    for fieldname in fields:
+        for value, docs in facts.values(leaf, fieldname).items():
+            n = len(docs.intersection(matched)) if len(docs) <= len(matched) else len(matched.intersection(docs))
+            if not n:
+                continue
+            facet = value.partition(":")[0] if fieldname == "code_tree" else fieldname
+            bucket = counts.setdefault(facet, {})
+            bucket[value] = bucket.get(value, 0) + n
+
+
+def _spans(snap: Snapshot, page: list[tuple], terms: frozenset[str]) -> dict[int, dict[str, list[tuple]]]:
+    """Character positions of the query's terms in the ``body`` and ``summary`` of the shown page's documents,
+    read from the index (``{doc id: {field: [(start, end, term), ...]}}``)."""
+    by_segment: dict[int, list[tuple[int, int]]] = {}
+    for _key, seg_no, local, doc_id in page:
+        by_segment.setdefault(seg_no, []).append((local, doc_id))
+    out: dict[int, dict[str, list[tuple]]] = {}
+    for seg_no, docs in by_segment.items():
+        _sub, leaf, _offset, _facts = snap.segments[seg_no]
+        docs.sort()
+        for fieldname in SNIPPET_FIELDS:
+            for term in terms:
+                if (fieldname, term) not in leaf:
+                    continue
+                matcher = leaf.postings(fieldname, term)
+                for local, doc_id in docs:
+                    if not matcher.is_active():
+                        break
+                    if matcher.id() < local:
+                        matcher.skip_to(local)
+                        if not matcher.is_active():
+                            break
+                    if matcher.id() == local:
+                        chars = matcher.value_as("characters")
+                        field_spans = out.setdefault(doc_id, {}).setdefault(fieldname, [])
+                        field_spans.extend((start, end, term) for _pos, start, end in chars)
+    for fields in out.values():
+        for field_spans in fields.values():
+            field_spans.sort()
+    return out
+
+
+def _pinpoint_snippet(text: str, spans: list[tuple[int, int, str]], analyzer, max_chars: int) -> str | None:
+    """A snippet cut around recorded match positions (Whoosh's non-re-tokenising fragmenter), or ``None`` when
+    a position no longer holds its term in ``text``."""
+    tokens = []
+    last_start = -1
+    for start, end, term in spans:
+        if end > len(text):
+            return None
+        if start == last_start:  # two terms at one place (a word and its alias): keep the longer span
+            if end > tokens[-1].endchar:
+                tokens[-1] = Token(text=term, startchar=start, endchar=end, boost=1.0, matched=True)
+            continue
+        last_start = start
+        tokens.append(Token(text=term, startchar=start, endchar=end, boost=1.0, matched=True))
+    fragmenter = highlight.PinpointFragmenter(maxchars=max_chars, surround=60, autotrim=True, charlimit=None)
+    fragments = highlight.top_fragments(
+        fragmenter.fragment_matches(text, tokens), 2, highlight.BasicFragmentScorer(), highlight.FIRST
+    )
+    if not fragments:
+        return None
+    for fragment in fragments:
+        for token in fragment.matches:
+            found = [t.text for t in analyzer(text[token.startchar : token.endchar], mode="query")]
+            if token.text not in found:
+                return None
+    return MarkFormatter()(text, fragments)
 
 
 def _highlight_terms(q: Q.Query | None) -> frozenset[str]:
@@ -488,11 +917,17 @@ def _highlight_terms(q: Q.Query | None) -> frozenset[str]:
     return frozenset(text for fname, text in q.iter_all_terms(phrases=True) if fname in TEXT_FIELDS)
 
 
-def _document_date(doc: IndexDoc) -> dt.datetime:
-    """The date filters and ``sort=date`` use: the published date, else the day of upload (UTC)."""
+def _document_day(doc: IndexDoc) -> int:
+    """The date filters and ``sort=date`` use, as an ordinal: the published date, else the day of upload (UTC)."""
     if doc.published is not None:
-        return dt.datetime.combine(doc.published, dt.time())
-    return dt.datetime.combine(_naive_utc(doc.uploaded_at).date(), dt.time())
+        return doc.published.toordinal()
+    return _naive_utc(doc.uploaded_at).date().toordinal()
+
+
+def _microseconds(value: dt.datetime) -> int:
+    """A naive-UTC or aware time as whole microseconds since 1970-01-01 UTC (the upload-order column)."""
+    delta = _naive_utc(value) - dt.datetime(1970, 1, 1)
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def _naive_utc(value: dt.datetime) -> dt.datetime:
@@ -501,21 +936,15 @@ def _naive_utc(value: dt.datetime) -> dt.datetime:
     return value
 
 
-def _structured_filter(request: SearchRequest) -> Q.Query | None:
-    parts: list[Q.Query] = []
-    by_facet: dict[str, list[str]] = {}
-    for code in request.codes:
-        by_facet.setdefault(code.partition(":")[0], []).append(code)
-    for codes in by_facet.values():
-        parts.append(Q.Or([Q.Term("code_tree", c) for c in codes]))
-    if request.levels:
-        parts.append(Q.Or([Q.Term("level", lv) for lv in request.levels]))
-    if request.orgs:
-        parts.append(Q.Or([Q.Term("org", o) for o in request.orgs]))
-    if request.date_from or request.date_to:
-        start = dt.datetime.combine(request.date_from, dt.time()) if request.date_from else None
-        end = dt.datetime.combine(request.date_to, dt.time(23, 59, 59)) if request.date_to else None
-        parts.append(Q.DateRange("date", start, end))
-    if not parts:
-        return None
-    return Q.And(parts) if len(parts) > 1 else parts[0]
+def _merge_policy(writer, segments):
+    """Whoosh's usual policy (merge small segments, logarithmically), plus: rewrite any segment in which more
+    than :data:`MERGE_DELETED_SHARE` of the documents are deleted versions, to keep the index compact."""
+    keep = []
+    for segment in segments:
+        if segment.doc_count_all() and segment.deleted_count() > MERGE_DELETED_SHARE * segment.doc_count_all():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            keep.append(segment)
+    return MERGE_SMALL(writer, keep)

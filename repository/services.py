@@ -1041,7 +1041,9 @@ class Service:
             doc = docs.get(doc_id)
             if doc is None:
                 continue
-            snippet = self.repo.index.snippet(doc.text or doc.summary or "", outcome.terms)
+            field, text = ("body", doc.text) if doc.text else ("summary", doc.summary or "")
+            spans = outcome.spans.get(doc_id, {}).get(field)
+            snippet = self.repo.index.snippet(text, outcome.terms, spans=spans)
             hits.append({"doc": doc, "snippet": snippet})
         return {
             "total": outcome.total - len(dropped),
