@@ -217,6 +217,11 @@ class TextAnalyzer(Tokenizer):
         self._memo[word] = result
         return result
 
+    def term(self, word: str) -> str | None:
+        """The term one word (a whole token) becomes, or ``None`` for a stop word or nothing."""
+        kind, text = self._memo.get(word) or self._word(word)
+        return text if kind == _TERM else None
+
     def __call__(  # noqa: D102 - whoosh analyzer protocol (see RegexTokenizer)
         self,
         value,

@@ -257,6 +257,7 @@ class SearchIndex:
         self.root = Path(root)
         self.path = self.root / f"v{SCHEMA_VERSION}-{analysis_fingerprint()}"
         self._ix: whoosh_index.Index | None = None
+        self._schema: Schema | None = None
         self._local = threading.local()  # this thread's Snapshot
         self._facts = FactsRegistry()  # per-segment facts, shared by the threads
 
@@ -291,6 +292,14 @@ class SearchIndex:
                     shutil.rmtree(old, ignore_errors=True)
         self._ix = whoosh_index.open_dir(str(self.path))
         return created
+
+    @property
+    def schema(self) -> Schema:
+        """The index's schema (fixed for an index folder: a different one means another folder). Whoosh's
+        ``Index.schema`` reads the table of contents from disk at every access; this reads it once."""
+        if self._schema is None:
+            self._schema = self.ix.schema
+        return self._schema
 
     @property
     def ix(self) -> whoosh_index.Index:
@@ -395,7 +404,7 @@ class SearchIndex:
         Raises :class:`QueryError` for a refused query (checked before the access filter, so the answer is the
         same for every caller).
         """
-        schema = self.ix.schema
+        schema = self.schema
         if lookup is not None:
             user_q, also = expand_text_query(request.text, schema, lookup)
         else:
@@ -463,11 +472,11 @@ class SearchIndex:
         if not text:
             return ""
         if terms and spans:
-            html = _pinpoint_snippet(text, spans, self.ix.schema["body"].analyzer, max_chars)
+            html = _pinpoint_snippet(text, spans, self.schema["body"].analyzer, max_chars)
             if html is not None:
                 return html
         if terms:
-            analyzer = self.ix.schema["body"].analyzer
+            analyzer = self.schema["body"].analyzer
             fragmenter = highlight.ContextFragmenter(maxchars=max_chars, surround=60)
             html = highlight.highlight(text, terms, analyzer, fragmenter, MarkFormatter(), top=2)
             if html:
@@ -494,6 +503,8 @@ class MarkFormatter(highlight.Formatter):
 # The parts of a search, per segment (local document numbers; see indexer.snapshot)
 # ------------------------------------------------------------------------------------------------------------
 
+#: Matches of a document considered for its snippet (the first ones; enough to pick two good fragments).
+MAX_SNIPPET_SPANS = 64
 #: How many matches are collected between two looks at the clock.
 _CLOCK_EVERY = 512
 
@@ -887,7 +898,7 @@ def _pinpoint_snippet(text: str, spans: list[tuple[int, int, str]], analyzer, ma
     a position no longer holds its term in ``text``."""
     tokens = []
     last_start = -1
-    for start, end, term in spans:
+    for start, end, term in spans[:MAX_SNIPPET_SPANS]:
         if end > len(text):
             return None
         if start == last_start:  # two terms at one place (a word and its alias): keep the longer span
@@ -902,12 +913,45 @@ def _pinpoint_snippet(text: str, spans: list[tuple[int, int, str]], analyzer, ma
     )
     if not fragments:
         return None
+    term_of = getattr(analyzer, "term", None)
     for fragment in fragments:
         for token in fragment.matches:
-            found = [t.text for t in analyzer(text[token.startchar : token.endchar], mode="query")]
+            word = text[token.startchar : token.endchar]
+            if term_of is not None:
+                found = [term_of(word)]
+            else:
+                found = [t.text for t in analyzer(word, mode="query")]
             if token.text not in found:
                 return None
-    return MarkFormatter()(text, fragments)
+    return MarkFormatter()(text, _widen(text, fragments, max_chars))
+
+
+def _widen(text: str, fragments: list, max_chars: int) -> list:
+    """Give the fragments the context the snippet has room for (about ``max_chars`` in all), ending on word
+    boundaries, and merge fragments that come to overlap."""
+    share = max_chars // len(fragments)
+    for fragment in fragments:
+        room = share - (fragment.endchar - fragment.startchar)
+        if room <= 0:
+            continue
+        start = max(0, fragment.startchar - room // 3)
+        end = min(len(text), fragment.endchar + room - room // 3)
+        if start > 0:
+            space = text.find(" ", start, fragment.matches[0].startchar)
+            start = space + 1 if space >= 0 else fragment.startchar
+        if end < len(text):
+            space = text.rfind(" ", fragment.matches[-1].endchar, end)
+            end = space if space >= 0 else fragment.endchar
+        fragment.startchar, fragment.endchar = min(start, fragment.startchar), max(end, fragment.endchar)
+    merged = [fragments[0]]
+    for fragment in fragments[1:]:
+        last = merged[-1]
+        if fragment.startchar <= last.endchar:
+            last.endchar = max(last.endchar, fragment.endchar)
+            last.matches = last.matches + [t for t in fragment.matches if t.startchar >= last.matches[-1].endchar]
+        else:
+            merged.append(fragment)
+    return merged
 
 
 def _highlight_terms(q: Q.Query | None) -> frozenset[str]:

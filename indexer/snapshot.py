@@ -173,7 +173,7 @@ class SegmentFacts:
         known = self._lengths.get(fieldname)
         if known is None:
             length = reader.doc_field_length
-            known = [length(n, fieldname, 0) for n in range(reader.doc_count_all())]
+            known = [length(n, fieldname, 0) or 0 for n in range(reader.doc_count_all())]
             with self._lock:
                 self._lengths[fieldname] = known
         return known
@@ -299,7 +299,7 @@ class LiveStats:
         for leaf, _offset, facts in self.leaves:
             total += facts.length_sum(leaf, fieldname)
             if leaf.has_deletions():
-                total -= sum(leaf.doc_field_length(n, fieldname, 0) for n in leaf.deleted_docs_set)
+                total -= sum(leaf.doc_field_length(n, fieldname, 0) or 0 for n in leaf.deleted_docs_set)
         value = total / (self.doc_count or 1)
         with self._lock:
             self._avgfl[fieldname] = value

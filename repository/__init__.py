@@ -21,6 +21,7 @@ from .config import ConfigError
 from .config import from_environment
 from .config import secret_key
 from .indexing import IndexWorker
+from .intake import extraction_pool
 from .services import Repo
 from .storage import FileStore
 from .taxonomy import TaxonomyError
@@ -63,8 +64,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     store = FileStore(data_dir / "files")
     index = SearchIndex(data_dir / "index")
-    worker = IndexWorker(app.extensions["db_sessionmaker"], index, taxonomy, poll=app.config["INDEX_POLL_SECONDS"])
+    worker = IndexWorker(
+        app.extensions["db_sessionmaker"],
+        index,
+        taxonomy,
+        poll=app.config["INDEX_POLL_SECONDS"],
+        coalesce=app.config["INDEX_COALESCE_SECONDS"],
+    )
     app.extensions["repo"] = Repo(
+        extractor=extraction_pool(app.config, int(app.config["EXTRACT_WORKERS"])),
         config=app.config,
         make_session=app.extensions["db_sessionmaker"],
         store=store,

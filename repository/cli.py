@@ -130,15 +130,19 @@ def review_due(on: str | None) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--org", "org", required=True, help="Organisation the documents belong to.")
 @click.option("--as", "as_email", required=True, help="E-mail of the account recorded as uploader.")
-def import_command(folder: Path, org: str, as_email: str) -> None:
+@click.option(
+    "--jobs", type=click.IntRange(1, 64), default=None, help="Files handled at once (default: the number of cores)."
+)
+def import_command(folder: Path, org: str, as_email: str, jobs: int | None) -> None:
     """Bulk-import every supported file under FOLDER (e.g. a Dropbox export) as submissions.
 
-    Files already imported (same path for this organisation, or same content) are skipped.
+    Files already imported (same path for this organisation, or same content) are skipped. --jobs files are
+    handled at once (default: the number of cores).
     """
     from .importer import run_import
 
     try:
-        summary = run_import(_service(), folder, org, as_email)
+        summary = run_import(_service(), folder, org, as_email, jobs=jobs)
     except ServiceError as exc:
         _fail(exc)
     click.echo(

@@ -52,6 +52,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import NamedTuple
 
 from indexer.analysis import normalize_word
 from indexer.analysis import stem_word
@@ -144,8 +145,7 @@ def _is_acronym(word: str) -> bool:
     return len(_UPPER.findall(word)) >= 2
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # a tuple: a report has thousands of them, made much faster than dataclass instances
     key: str
     stem: str
     raw: str
@@ -157,24 +157,32 @@ class _Token:
 
 def _tokens(text: str) -> list[_Token]:
     out: list[_Token] = []
+    append = out.append
     line = 0
     line_start = 0
     pos = 0
     prev_line = -1
     numbering = True  # only numbering tokens seen so far on this line
+    keys: dict[str, tuple[str, str, bool]] = {}  # raw word -> (fold, stem, keeps a line "numbering")
+    count = text.count
     for m in _WORD.finditer(text):
-        newlines = text.count("\n", pos, m.start())
+        start = m.start()
+        newlines = count("\n", pos, start)
         if newlines:
             line += newlines
-            line_start = text.rfind("\n", 0, m.start()) + 1
-        pos = m.start()
+            line_start = text.rfind("\n", 0, start) + 1
+        pos = start
         raw = m.group()
+        known = keys.get(raw)
+        if known is None:
+            numbers = raw.isdigit() or len(raw) <= 2 and raw.isalpha() and raw.isascii()
+            known = keys[raw] = (_fold(raw), _stem(raw), numbers)
         if line != prev_line:
             numbering = True
             prev_line = line
-        first = numbering and not text[line_start : m.start()].strip(" \t-•·*–—.)(0123456789ivxabcdefgh:")
-        out.append(_Token(_fold(raw), _stem(raw), raw, m.start(), m.end(), line, first))
-        if not (raw.isdigit() or len(raw) <= 2 and raw.isalpha() and raw.isascii()):
+        first = numbering and not text[line_start:start].strip(" \t-•·*–—.)(0123456789ivxabcdefgh:")
+        append(_Token(known[0], known[1], raw, start, m.end(), line, first))
+        if not known[2]:
             numbering = False
     return out
 
@@ -227,9 +235,6 @@ class _Matcher:
         self.stemmed = stemmed
         self._key = _stem if stemmed else _fold
 
-    def _token_key(self, token: _Token) -> str:
-        return token.stem if self.stemmed else token.key
-
     def add(self, name: str, code: str, *, drop_latin_article: bool = False) -> None:
         words = [m.group() for m in _WORD.finditer(unicodedata.normalize("NFKC", name))]
         if not words:
@@ -258,15 +263,21 @@ class _Matcher:
         """Every match, overlaps resolved: longest span first; equal spans may name several codes."""
         found: list[_Match] = []
         line_counts = Counter(t.line for t in tokens)
-        for i, tok in enumerate(tokens):
-            for entry in self._by_first.get(self._token_key(tok), ()):
+        keys = [t.stem for t in tokens] if self.stemmed else [t.key for t in tokens]
+        candidates = self._by_first.get
+        for i, key in enumerate(keys):
+            entries = candidates(key)
+            if not entries:
+                continue
+            tok = tokens[i]
+            for entry in entries:
                 n = len(entry.keys)
                 if i + n > len(tokens):
                     continue
                 ok = True
                 for j in range(n):
                     t = tokens[i + j]
-                    if j and self._token_key(t) != entry.keys[j]:
+                    if j and keys[i + j] != entry.keys[j]:
                         ok = False
                         break
                     if entry.acronym[j] and not _is_acronym(t.raw):

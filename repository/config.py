@@ -63,7 +63,14 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         proxies = -1
     if not 0 <= proxies <= 5:
         raise ConfigError("REPOSITORY_TRUSTED_PROXIES must be a whole number from 0 to 5")
+    try:
+        extract_workers = int(env.get("REPOSITORY_EXTRACT_WORKERS") or 1)
+    except ValueError:
+        extract_workers = 0
+    if not 1 <= extract_workers <= 64:
+        raise ConfigError("REPOSITORY_EXTRACT_WORKERS must be a whole number from 1 to 64")
     return {
+        "EXTRACT_WORKERS": extract_workers,
         "DATA_DIR": str(data_dir),
         "DATABASE_URL": env.get("REPOSITORY_DATABASE_URL") or f"sqlite:///{data_dir / 'repository.sqlite3'}",
         "MAX_UPLOAD_MB": max_mb,
@@ -83,9 +90,16 @@ DEFAULTS: dict[str, Any] = {
     # before the request answers (tests, CLI). Either way, one writer at a time holds the index lock.
     "INDEX_MODE": "thread",
     "INDEX_POLL_SECONDS": 1.0,
+    # While changes keep coming, the background thread waits this long between index commits so that they
+    # gather into larger ones (a lone change is applied at once).
+    "INDEX_COALESCE_SECONDS": 0.5,
     "EXTRACT_TIMEOUT": 20.0,
     "EXTRACT_MEMORY_MB": 768,
     "EXTRACT_CPU_SECONDS": 15,
+    # Extraction workers per web process (each a sandboxed process kept between uploads); `import --jobs N`
+    # starts its own N. A worker is replaced when its resident memory after a file exceeds this.
+    "EXTRACT_WORKERS": 1,
+    "EXTRACT_WORKER_MAX_RSS_MB": 300,
     "SEARCH_TIME_LIMIT": 2.0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_IDLE_MINUTES": 120,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import multiprocessing
 import os
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -12,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import protocol
+from .intake import extraction_pool
 from .services import Service
 from .services import ServiceError
 
@@ -45,8 +50,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str) -> ImportSummary:
-    """Import every file under ``folder``; files seen before (by path or content) are skipped."""
+#: During an import the index is committed at most this often (larger commits cost far less per document; nobody
+#: is waiting to find one particular file).
+IMPORT_COALESCE_SECONDS = 2.0
+
+
+def default_jobs() -> int:
+    """Files imported at once by default: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str, jobs: int | None = None) -> ImportSummary:
+    """Import every file under ``folder``; files seen before (by path or content) are skipped.
+
+    ``jobs`` files are handled at once (default: one per core), each by its own thread with its own database
+    session and its own sandboxed extraction worker, so extraction and analysis use every core while the
+    uploads' short write transactions follow one another. The index is fed through the outbox as usual: the
+    background thread commits whatever has accumulated, in batches, and the command waits for it at the end.
+    """
     user = svc.find_user(as_email)
     if user is None or not user.active:
         raise ServiceError(404, "not_found", f"No active account {as_email}.")
@@ -57,32 +78,106 @@ def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str) -> I
         raise ServiceError(422, "invalid_value", f"{user.email} is not a member of {org.acronym}.")
     actor = protocol.actor_for(user)
     svc.require(actor, "upload")
+    jobs = default_jobs() if jobs is None else jobs
+    if not 1 <= jobs <= 64:
+        raise ServiceError(422, "invalid_value", "--jobs must be a whole number from 1 to 64.")
     folder = folder.resolve()
     files = _files(folder)
     done_paths = svc.imported_paths(org.id)
     hashes = svc.known_hashes()
     summary = ImportSummary()
-    with click.progressbar(files, label="Importing", show_pos=True, file=sys.stderr) as bar:
-        for path in bar:
-            rel = str(path.relative_to(folder))
-            key = f"{org.acronym}:{rel}"
-            if key in done_paths:
+    lock = threading.Lock()
+    # The import's own view of the repository: its own extraction workers, and uploads that only queue their
+    # index changes (a separate process applies them, see _index_follower).
+    repo = dataclasses.replace(
+        svc.repo,
+        config={**svc.repo.config, "INDEX_MODE": "queued"},
+        extractor=extraction_pool(svc.repo.config, jobs),
+    )
+
+    def one(path: Path) -> None:
+        rel = str(path.relative_to(folder))
+        key = f"{org.acronym}:{rel}"
+        if key in done_paths:
+            with lock:
                 summary.skipped += 1
-                continue
-            try:
-                if _sha256(path) in hashes:
+            return
+        try:
+            digest = _sha256(path)
+            with lock:
+                seen = digest in hashes
+                hashes.add(digest)  # a second copy of the same bytes in this folder is skipped, not extracted twice
+                if seen:
                     summary.skipped += 1
-                    continue
-                with open(path, "rb") as fh:
-                    doc = svc.upload(actor, fh, path.name, source_path=key)
-                hashes.add(doc.sha256)
+            if seen:
+                return
+            with repo.make_session() as session, open(path, "rb") as fh:
+                Service(repo, session, ip=svc.ip).upload(actor, fh, path.name, source_path=key)
+            with lock:
                 summary.imported += 1
-            except ServiceError as exc:
+        except ServiceError as exc:
+            with lock:
                 if exc.code == "duplicate":
                     summary.skipped += 1
                 else:
                     summary.refused.append((rel, exc.message))
-            except OSError as exc:
+        except OSError as exc:
+            with lock:
                 summary.refused.append((rel, f"cannot read the file ({exc.strerror})"))
-    svc.repo.worker.drain(timeout=60.0)
+
+    background = svc.repo.worker.running
+    if background:
+        svc.repo.worker.stop()  # the follower process is the import's one index writer
+    follower = _start_index_follower(svc.repo.config)
+    try:
+        with (
+            click.progressbar(length=len(files), label="Importing", show_pos=True, file=sys.stderr) as bar,
+            ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="import") as pool,
+        ):
+            for _ in pool.map(one, files):
+                bar.update(1)
+    finally:
+        repo.extractor.close()
+        _stop_index_follower(follower)
+        if background:
+            svc.repo.worker.start()
+    summary.refused.sort()
+    svc.repo.worker.drain(timeout=60.0)  # whatever the follower left (it stops when told, or if it failed)
     return summary
+
+
+def _index_follower(config: dict, stop) -> None:
+    """Body of the process that applies the index outbox while an import runs (then what is left), so that
+    Whoosh's indexing has a core of its own instead of sharing the import's interpreter lock."""
+    from . import create_app
+
+    app = create_app({**config, "INDEX_MODE": "sync", "INDEX_POLL_SECONDS": 0.2})
+    worker = app.extensions["repo"].worker
+    worker.coalesce = IMPORT_COALESCE_SECONDS
+    worker.follow(stop)
+    worker.drain(timeout=60.0)
+
+
+def _start_index_follower(config) -> tuple | None:
+    keys = ("DATA_DIR", "DATABASE_URL", "TAXONOMY_PATH", "SECRET_KEY")
+    try:
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter: never fork a threaded process
+        stop = context.Event()
+        process = context.Process(
+            target=_index_follower, args=({k: config[k] for k in keys}, stop), name="index-follower", daemon=True
+        )
+        process.start()
+    except OSError:
+        return None  # the import's final drain applies everything instead
+    return process, stop
+
+
+def _stop_index_follower(follower: tuple | None) -> None:
+    if follower is None:
+        return
+    process, stop = follower
+    stop.set()
+    process.join(timeout=600)
+    if process.is_alive():
+        process.kill()
+        process.join()

@@ -74,11 +74,19 @@ def to_index_doc(doc: Document, taxonomy: Taxonomy) -> IndexDoc:
 class IndexWorker:
     """Applies the outbox to the index: on demand (:meth:`drain`) and from a background thread."""
 
-    def __init__(self, make_session: sessionmaker, index: SearchIndex, taxonomy: Taxonomy, poll: float = 1.0):
+    def __init__(
+        self,
+        make_session: sessionmaker,
+        index: SearchIndex,
+        taxonomy: Taxonomy,
+        poll: float = 1.0,
+        coalesce: float = 0.5,
+    ):
         self.make_session = make_session
         self.index = index
         self.taxonomy = taxonomy
         self.poll = poll
+        self.coalesce = coalesce
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -86,8 +94,9 @@ class IndexWorker:
 
     # -- applying -------------------------------------------------------------------------------------------
 
-    def drain(self, timeout: float = 0.0) -> int:
-        """Apply every pending outbox row; return how many were applied.
+    def drain(self, timeout: float = 0.0, *, batches: int | None = None) -> int:
+        """Apply pending outbox rows (every one, or at most ``batches`` commits of :data:`BATCH`); return how many
+        were applied.
 
         Waits at most ``timeout`` seconds for the index lock; when another process holds it, returns early
         (that process, or the next round, applies the rows).
@@ -96,13 +105,15 @@ class IndexWorker:
         if not self._lock.acquire(timeout=max(timeout, 0.01)):
             return 0
         try:
-            return self._drain_locked(timeout)
+            return self._drain_locked(timeout, batches)
         finally:
             self._lock.release()
 
-    def _drain_locked(self, timeout: float) -> int:
+    def _drain_locked(self, timeout: float, batches: int | None) -> int:
         applied = 0
-        while True:
+        commits = 0
+        while batches is None or commits < batches:
+            commits += 1
             with self.make_session() as session:
                 rows = session.scalars(select(IndexOutbox).order_by(IndexOutbox.id).limit(BATCH)).all()
                 if not rows:
@@ -117,6 +128,7 @@ class IndexWorker:
                 with db.write(session):
                     session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_(done_ids)))
                 applied += len(done_ids)
+        return applied
 
     def _apply_rows(self, session: Session, rows: list[IndexOutbox], timeout: float) -> list[int]:
         doc_ids = sorted({r.document_id for r in rows if r.document_id is not None})
@@ -159,6 +171,11 @@ class IndexWorker:
         self._thread = threading.Thread(target=self._run, name="index-outbox", daemon=True)
         self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        """Whether the background thread runs."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         """Stop the background thread (used by tests)."""
         self._stop.set()
@@ -167,10 +184,26 @@ class IndexWorker:
             self._thread.join(timeout=10)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        self.follow(self._stop)
+
+    def follow(self, stop: threading.Event) -> None:
+        """Apply one commit's worth of rows per round until ``stop`` is set.
+
+        A lone change is applied at once (an upload on a quiet server is searchable within a fraction of a
+        second); while changes keep coming (a bulk import), it waits ``coalesce`` seconds between commits so
+        that they gather into larger ones: a Whoosh commit costs a few tenths of a second whatever its size, so
+        batching is what lets the index keep up."""
+        while not stop.is_set():
+            applied = 0
             try:
-                self.drain(timeout=0.5)
+                applied = self.drain(timeout=0.5, batches=1)
             except Exception:  # keep the thread alive; rows stay pending and are retried
                 log.exception("applying the index outbox failed; will retry")
+            if applied >= BATCH:
+                continue  # a backlog: keep going
+            if applied > 1 and stop.wait(self.coalesce):
+                return
+            if applied:
+                continue  # look again at once: if only one change came meanwhile, it is applied without delay
             self._wake.wait(self.poll)
             self._wake.clear()

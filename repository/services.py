@@ -21,25 +21,25 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import defer
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm import sessionmaker
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
-from indexer.analysis import detect_language
 from indexer.index import NO_LEVEL
 from indexer.index import QueryError
 from indexer.index import SearchIndex
 from indexer.index import SearchRequest
-from indexer.sandbox import extract_in_subprocess
+from indexer.pool import ExtractionPool
 
 from . import db
 from . import indexing
+from . import intake
 from . import passwords
 from . import protocol
-from . import scan
 from .coding import accept_suggestions as merge_accepted_codes
 from .coding import alias_lookup
-from .coding import suggest_codes
 from .indexing import IndexWorker
 from .models import ApiToken
 from .models import AuditEvent
@@ -109,6 +109,7 @@ class Repo:
     index: SearchIndex
     worker: IndexWorker
     taxonomy: Taxonomy
+    extractor: ExtractionPool
 
     def after_index_change(self, wait: bool) -> None:
         """Get pending outbox rows applied: now (``wait``, bounded) or by the background thread."""
@@ -138,9 +139,11 @@ class Incoming:
     size: int
     mime: str
     filename: str
+    title: str
     text: str
     text_status: str
     text_reason: str | None
+    analysis: dict[str, Any]
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -451,10 +454,8 @@ class Service:
         code_ids = self._check_codes(clean_list(codes, "codes", MAX_CODES))
         proposed = self._check_level(proposed_level, "proposed_level")
 
-        incoming = self._receive_file(actor, stream, filename)
-        if not title:
-            title = incoming.filename.rsplit(".", 1)[0].replace("_", " ").strip() or "Untitled document"
-            title = title[:MAX_TITLE]
+        incoming = self._receive_file(actor, stream, filename, title or None)
+        title = incoming.title
         try:
             with db.write(self.session):
                 self._keep_stored_file(incoming)
@@ -475,7 +476,7 @@ class Service:
                     benefits=[],
                 )
                 doc.code_rows = [DocumentCode(code_id=c) for c in code_ids]
-                self._set_text(doc, incoming.text)
+                self._set_text(doc, incoming.text, incoming.analysis)
                 self.session.add(doc)
                 self.session.flush()
                 self.session.add(
@@ -492,10 +493,12 @@ class Service:
         self.repo.after_index_change(wait=False)
         return doc
 
-    def _receive_file(self, actor: Actor, stream: BinaryIO, filename: str | None) -> Incoming:
+    def _receive_file(self, actor: Actor, stream: BinaryIO, filename: str | None, title: str | None) -> Incoming:
         """The checks every new file goes through (upload and replacement): size limit, type sniffed from the
-        content against the allowlist, no duplicate of a stored document; then it is stored under its digest and
-        its text extracted in a sandboxed subprocess."""
+        content against the allowlist, no duplicate of a stored document; then it is stored under its digest, its
+        text extracted by a sandboxed worker process, and the text analysed (language, scan, suggested codes: in
+        the same worker when it can) — all before any write lock is taken. ``title`` (default: from the file's
+        name) is what the code suggestions read besides the text."""
         max_bytes = int(self.repo.config["MAX_UPLOAD_MB"]) * 1024 * 1024
         try:
             staged = self.repo.store.stage(stream, max_bytes=max_bytes)
@@ -515,21 +518,40 @@ class Service:
         finally:
             self.repo.store.discard(staged)
 
-        result = extract_in_subprocess(
-            str(final),
-            mime,
-            timeout=float(self.repo.config["EXTRACT_TIMEOUT"]),
-            memory_mb=int(self.repo.config["EXTRACT_MEMORY_MB"]),
-            cpu_seconds=int(self.repo.config["EXTRACT_CPU_SECONDS"]),
+        stored_name = safe_filename(filename, _extension(mime))
+        if not title:
+            title = stored_name.rsplit(".", 1)[0].replace("_", " ").strip() or "Untitled document"
+            title = title[:MAX_TITLE]
+        result = self.repo.extractor.extract(
+            str(final), mime, post_args={"title": title, "taxonomy_path": str(self.repo.config["TAXONOMY_PATH"])}
         )
+        analysis = result.post if result.ok else None
+        if analysis is None or not self._analysis_fits(analysis):
+            analysis = intake.analyse(result.text, title, self.repo.taxonomy)
         return Incoming(
             sha256=staged.sha256,
             size=staged.size,
             mime=mime,
-            filename=safe_filename(filename, _extension(mime)),
+            filename=stored_name,
+            title=title,
             text=result.text,
             text_status=result.status,
             text_reason=result.reason,
+            analysis=analysis,
+        )
+
+    def _analysis_fits(self, analysis: Any) -> bool:
+        """A worker's analysis is used only if it has the expected shape and names codes this app knows (a
+        worker reads the vocabulary file on its own; after an edit of the file it may differ until a restart)."""
+        if not isinstance(analysis, dict) or set(analysis) != {"language", "detected", "suggested_codes"}:
+            return False
+        suggested = analysis["suggested_codes"]
+        if not isinstance(suggested, dict) or not isinstance(analysis["detected"], list):
+            return False
+        taxonomy = self.repo.taxonomy
+        return all(
+            isinstance(items, list) and all(isinstance(i, dict) and i.get("code") in taxonomy for i in items)
+            for items in suggested.values()
         )
 
     def _keep_stored_file(self, incoming: Incoming) -> None:
@@ -548,7 +570,7 @@ class Service:
             protocol.require_in_state(actor, "replace", protocol.facts_of(doc))
         except Denied as exc:
             raise _denied(exc) from None
-        incoming = self._receive_file(actor, stream, filename)
+        incoming = self._receive_file(actor, stream, filename, doc.title)
         try:
             with db.write(self.session):
                 self.session.refresh(doc)
@@ -566,7 +588,7 @@ class Service:
                 doc.filename = incoming.filename
                 doc.text_status = incoming.text_status
                 doc.text_reason = incoming.text_reason
-                self._set_text(doc, incoming.text)
+                self._set_text(doc, incoming.text, incoming.analysis)
                 detail = {
                     **previous,
                     "sha256": incoming.sha256,
@@ -626,12 +648,13 @@ class Service:
         self.require(actor, "see_comments", doc)
         return self.comments(actor, doc)
 
-    def _set_text(self, doc: Document, text: str) -> None:
-        """New text for a document: language, sensitivity scan, code suggestions and minimum level follow it."""
+    def _set_text(self, doc: Document, text: str, analysis: dict[str, Any]) -> None:
+        """New text for a document: language, sensitivity scan and code suggestions (``analysis``, computed from
+        the text before the write lock, see :mod:`repository.intake`), and the minimum level, follow it."""
         doc.text = text
-        doc.language = detect_language(text) if text else None
-        doc.detected = scan.findings_json(scan.scan_text(text)) if text else []
-        doc.suggested_codes = suggest_codes(text, doc.title, self.repo.taxonomy) if text else {}
+        doc.language = analysis["language"]
+        doc.detected = analysis["detected"]
+        doc.suggested_codes = analysis["suggested_codes"]
         self._set_minimum(doc)
 
     @staticmethod
@@ -1031,7 +1054,16 @@ class Service:
             raise ServiceError(400, "bad_query", exc.message) from None
         docs: dict[int, Document] = {}
         if outcome.ids:
-            stmt = select(Document).where(Document.id.in_(outcome.ids), protocol.visible_clause(actor, Document))
+            # only what a hit shows (and the access facts): no stored-file row, uploader or review details
+            stmt = (
+                select(Document)
+                .where(Document.id.in_(outcome.ids), protocol.visible_clause(actor, Document))
+                .options(
+                    lazyload(Document.file),
+                    lazyload(Document.uploaded_by),
+                    *(defer(c) for c in _NOT_IN_HITS),
+                )
+            )
             docs = {d.id: d for d in self.session.scalars(stmt) if protocol.can_view(actor, protocol.facts_of(d))}
         dropped = [i for i in outcome.ids if i not in docs]
         if dropped:
@@ -1128,6 +1160,19 @@ class Service:
 
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+#: Document columns a search hit never shows (loaded on first use if a caller does need them).
+_NOT_IN_HITS = (
+    Document.minimum_reasons,
+    Document.risks,
+    Document.benefits,
+    Document.rationale,
+    Document.override,
+    Document.detected,
+    Document.suggested_codes,
+    Document.source_path,
+)
 
 
 def _extension(mime: str) -> str:

@@ -62,6 +62,7 @@ def app(tmp_path):
         assert result.exit_code == 0, result.output
         yield app
         app.extensions["repo"].worker.stop()
+        app.extensions["repo"].extractor.close()
         db.engine_of(app).dispose()
 
 

@@ -178,6 +178,41 @@ def test_import_folder_skips_on_rerun_and_reports_refusals(app, runner, client, 
         assert client.get("/api/v1/search", headers=bearer(coord), query_string={"q": word}).json["total"] == 1
 
 
+def test_parallel_import_gives_each_file_its_own_text(app, runner, client, tmp_path):
+    """``import --jobs 3``: every file imported once, each with its own text (no answer of one worker or thread
+    lands on another file), duplicates skipped, a file that breaks its extractor refused alone, and everything
+    searchable when the command returns."""
+    coord = add_account(runner, "coord@pswg.example.org", "PSWG", "coordinator")
+    add_account(runner, "partner@drc.example.org", "DRC", "partner")
+    folder = tmp_path / "export"
+    words = [f"zq{chr(97 + i // 26)}{chr(97 + i % 26)}marker" for i in range(24)]
+    for i, word in enumerate(words):
+        if i % 6 == 0:
+            make_pdf(folder / f"r{i:02d}.pdf", [f"Report {i} mentions {word} once.", f"Annex of report {i}."])
+        elif i % 6 == 1:
+            make_docx(folder / "docs" / f"r{i:02d}.docx", [f"Minutes {i}: {word} was discussed."])
+        else:
+            make_txt(folder / "txt" / f"r{i:02d}.txt", f"Note {i} about {word}.\n" * (1 + i))
+    make_txt(folder / "txt" / "copy.txt", f"Note 2 about {words[2]}.\n" * 3)  # same bytes as r02.txt
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)  # stored, without text
+    make_exe(folder / "tool.exe")  # refused
+
+    result = run(runner, "import", str(folder), "--org", "DRC", "--as", "partner@drc.example.org", "--jobs", "3")
+    assert "Imported 25, skipped 1 already imported, refused 1." in result.stdout, result.stdout + result.stderr
+    assert "tool.exe" in result.stderr
+    for i, word in enumerate(words):
+        found = client.get("/api/v1/search", headers=bearer(coord), query_string={"q": word}).json
+        assert found["total"] == 1, (i, word, found)
+        # r02.txt and copy.txt hold the same bytes: whichever came first is the document
+        assert found["hits"][0]["title"] in ({f"r{i:02d}"} | ({"copy"} if i == 2 else set())), found["hits"][0]
+    everything = client.get("/api/v1/search", headers=bearer(coord), query_string={"q": "", "per_page": 100}).json
+    assert everything["total"] == 25
+    broken = [h for h in everything["hits"] if h["title"] == "broken"]
+    assert client.get(f"/api/v1/documents/{broken[0]['id']}", headers=bearer(coord)).json["text_status"] == "unavailable"
+    assert run(runner, "import", str(folder), "--org", "DRC", "--as", "partner@drc.example.org", "--jobs", "0",
+               ok=False).exit_code != 0
+
+
 def test_taxonomy_check(runner, tmp_path):
     result = run(runner, "taxonomy", "check")
     assert re.search(r"taxonomy OK: \d+ facets, \d+ codes", result.stdout)

@@ -89,11 +89,13 @@ def indexes(tmp_path_factory):
     ids = list(docs)
     for start in range(0, len(ids), 20):
         updated.apply([docs[i] for i in ids[start : start + 20]], [])
-    for round_ in range(3):  # reclassify and edit some documents; delete a few
+    for _round in range(3):  # reclassify and edit some documents; delete a few
         changed = rng.sample(ids, 25)
         for i in changed:
             docs[i] = make_doc(i, rng)
         updated.apply([docs[i] for i in changed], [])
+    docs[30] = make_doc(30, rng, "public", text="")  # no text at all (a scanned PDF): no body length
+    updated.apply([docs[30]], [])
     for i in (5, 17):
         docs.pop(i)
     updated.apply([], [5, 17])
@@ -160,7 +162,8 @@ def test_an_index_updated_in_place_answers_like_a_rebuilt_one(indexes, role):
 
 def test_pages_concatenate_to_the_whole_ordered_list(indexes):
     updated, _rebuilt, _docs = indexes
-    for request in (SearchRequest(text="protection OR camp"), SearchRequest(), SearchRequest(text="water", sort="date")):
+    requests = (SearchRequest(text="protection OR camp"), SearchRequest(), SearchRequest(text="water", sort="date"))
+    for request in requests:
         request.per_page = 100
         first = updated.search(request, ROLES["coordinator"])
         request.page = 2
