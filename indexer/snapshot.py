@@ -33,10 +33,13 @@ from whoosh.searching import Searcher
 
 #: Fields whose values are counted as facets and used as filters.
 FACET_FIELDS = ("code_tree", "org", "level")
-#: Access sets kept per segment (one per distinct set of principals that searched recently).
-MAX_CACHED_PRINCIPALS = 256
-#: Postings (document number, weight) of recently searched terms kept per segment, counted in entries.
-POSTINGS_BUDGET = 400_000
+#: Access sets kept per segment for the most recent distinct sets of principals (each account has its own set, so
+#: this stays small; the per-label sets it is made from are all kept, and their union is cheap).
+MAX_CACHED_PRINCIPALS = 16
+#: Postings (document number, weight) of recently searched terms kept per segment, in entries: this many per
+#: document of the segment (a term in every document costs one entry per document), plus a floor.
+POSTINGS_PER_DOCUMENT = 16
+POSTINGS_FLOOR = 10_000
 
 
 def _leaves(reader) -> list[tuple[object, int]]:
@@ -189,8 +192,8 @@ class SegmentFacts:
 
     def postings(self, reader, fieldname: str, btext: bytes) -> tuple[list[int], list[float]]:
         """Local document numbers and weights of one term's postings in this segment, deleted documents
-        included (callers intersect with live matches). The most recently used terms are kept, within
-        :data:`POSTINGS_BUDGET` entries per segment."""
+        included (callers intersect with live matches). The most recently used terms are kept, within a budget
+        proportional to the segment's size (:data:`POSTINGS_PER_DOCUMENT`)."""
         key = (fieldname, btext)
         with self._lock:
             hit = self._postings.get(key)
@@ -198,10 +201,11 @@ class SegmentFacts:
                 self._postings.move_to_end(key)
                 return hit
         hit = _read_postings(reader, fieldname, btext)
+        budget = POSTINGS_FLOOR + POSTINGS_PER_DOCUMENT * reader.doc_count_all()
         with self._lock:
             self._postings[key] = hit
             self._postings_size += len(hit[0])
-            while self._postings_size > POSTINGS_BUDGET and len(self._postings) > 1:
+            while self._postings_size > budget and len(self._postings) > 1:
                 _key, (old_ids, _w) = self._postings.popitem(last=False)
                 self._postings_size -= len(old_ids)
         return hit

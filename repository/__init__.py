@@ -1,163 +1,21 @@
-"""Secure document repository for humanitarian protection coordination (Flask application factory)."""
+"""Secure document repository for humanitarian protection coordination.
+
+The application factory lives in :mod:`repository.app`; it is re-exported here without importing it, so that the
+package's pure modules (the sharing protocol, the scan, the coding, :mod:`repository.intake`) load without Flask:
+the extraction workers import :mod:`repository.intake` and should start in a fraction of a second.
+"""
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
-from flask import Flask
-from flask import jsonify
-from flask import request
-
-from indexer.index import SearchIndex
-
-from . import auth
-from . import db
-from . import limits
-from .config import DEFAULTS
-from .config import PROJECT_ROOT
-from .config import ConfigError
-from .config import from_environment
-from .config import secret_key
-from .indexing import IndexWorker
-from .intake import extraction_pool
-from .services import Repo
-from .storage import FileStore
-from .taxonomy import TaxonomyError
-from .taxonomy import load_taxonomy
-
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:  # pragma: no cover
+    from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the application: configuration, database, file store, index, vocabulary, blueprints, CLI.
+    """Build the application (see :func:`repository.app.create_app`)."""
+    from .app import create_app as build
 
-    ``test_config`` values override the environment (tests pass a data folder and ``INDEX_MODE="sync"``).
-    """
-    app = Flask(
-        __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(Path(__file__).parent / "static"),
-        instance_relative_config=False,
-    )
-    app.config.from_mapping(DEFAULTS)
-    app.config.from_mapping(from_environment())
-    if test_config:
-        app.config.from_mapping(test_config)
-        if "DATA_DIR" in test_config and "DATABASE_URL" not in test_config:
-            app.config["DATABASE_URL"] = f"sqlite:///{Path(test_config['DATA_DIR']) / 'repository.sqlite3'}"
-    data_dir = Path(app.config["DATA_DIR"])
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secret_key(data_dir)
-    # Uploads above the limit are refused (413) before the body is read; a little room for multipart framing.
-    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024 + 256 * 1024
-
-    try:
-        taxonomy = load_taxonomy(app.config["TAXONOMY_PATH"])
-    except TaxonomyError as exc:
-        raise ConfigError(f"the taxonomy cannot be loaded:\n{exc}") from exc
-
-    db.init_app(app)
-    auth.init_app(app)
-    limits.init_app(app)
-
-    store = FileStore(data_dir / "files")
-    index = SearchIndex(data_dir / "index")
-    worker = IndexWorker(
-        app.extensions["db_sessionmaker"],
-        index,
-        taxonomy,
-        poll=app.config["INDEX_POLL_SECONDS"],
-        coalesce=app.config["INDEX_COALESCE_SECONDS"],
-    )
-    app.extensions["repo"] = Repo(
-        extractor=extraction_pool(app.config, int(app.config["EXTRACT_WORKERS"])),
-        config=app.config,
-        make_session=app.extensions["db_sessionmaker"],
-        store=store,
-        index=index,
-        worker=worker,
-        taxonomy=taxonomy,
-    )
-
-    from flask_wtf.csrf import CSRFProtect
-
-    from .views import admin
-    from .views import api
-    from .views import html
-
-    csrf = CSRFProtect(app)
-    csrf.exempt(api.bp)  # token-authenticated; browsers never send the token by themselves
-    app.register_blueprint(api.bp)
-    app.register_blueprint(html.bp)
-    app.register_blueprint(admin.bp)
-    html.init_app(app)
-
-    @app.get("/healthz")
-    def healthz():
-        """Liveness: the database and the index answer."""
-        from sqlalchemy import text
-
-        try:
-            with db.engine_of(app).connect() as conn:
-                conn.execute(text("SELECT 1"))
-            index.doc_count()
-        except Exception:
-            log.exception("health check failed")
-            return jsonify({"status": "error"}), 503
-        return jsonify({"status": "ok"})
-
-    from .cli import register
-
-    register(app)
-    app.after_request(_security_headers)
-
-    _start_background(app)
-    return app
-
-
-#: No inline script anywhere (there is no script at all), no framing, forms post only to this site.
-CSP = (
-    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-
-
-def _security_headers(response):
-    """Headers on every answer; stored files keep their stricter sandbox policy (set by the download route)."""
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    if request.endpoint != "static":
-        headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _start_background(app: Flask) -> None:
-    """Open the index (creating it, and queueing a rebuild, when new) and start the outbox thread."""
-    repo: Repo = app.extensions["repo"]
-    try:
-        db.create_schema(app) if app.config.get("AUTO_INIT") else None
-        if not _schema_ready(app):
-            return  # `flask init` has not run yet
-        created = repo.index.open()
-        if created:
-            from .indexing import enqueue_rebuild
-
-            with repo.make_session() as session, db.write(session):
-                enqueue_rebuild(session)
-    except Exception:
-        log.exception("could not open the search index")
-        return
-    if app.config.get("INDEX_MODE") == "thread":
-        repo.worker.start()
-
-
-def _schema_ready(app: Flask) -> bool:
-    from sqlalchemy import inspect
-
-    return inspect(db.engine_of(app)).has_table("index_outbox")
+    return build(test_config)

@@ -100,6 +100,7 @@ DEFAULTS: dict[str, Any] = {
     # starts its own N. A worker is replaced when its resident memory after a file exceeds this.
     "EXTRACT_WORKERS": 1,
     "EXTRACT_WORKER_MAX_RSS_MB": 300,
+    "EXTRACT_PRESTART": True,
     "SEARCH_TIME_LIMIT": 2.0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_IDLE_MINUTES": 120,

@@ -148,18 +148,35 @@ def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str, jobs
 
 def _index_follower(config: dict, stop) -> None:
     """Body of the process that applies the index outbox while an import runs (then what is left), so that
-    Whoosh's indexing has a core of its own instead of sharing the import's interpreter lock."""
-    from . import create_app
+    Whoosh's indexing has a core of its own instead of sharing the import's interpreter lock. It needs the
+    database, the index and the vocabulary, not the web application."""
+    from sqlalchemy.orm import sessionmaker
 
-    app = create_app({**config, "INDEX_MODE": "sync", "INDEX_POLL_SECONDS": 0.2})
-    worker = app.extensions["repo"].worker
-    worker.coalesce = IMPORT_COALESCE_SECONDS
-    worker.follow(stop)
-    worker.drain(timeout=60.0)
+    from indexer.index import SearchIndex
+
+    from . import db
+    from .indexing import IndexWorker
+    from .taxonomy import load_taxonomy
+
+    engine = db.make_engine(config["DATABASE_URL"])
+    index = SearchIndex(Path(config["DATA_DIR"]) / "index")
+    index.open()
+    worker = IndexWorker(
+        sessionmaker(bind=engine, expire_on_commit=False),
+        index,
+        load_taxonomy(config["TAXONOMY_PATH"]),
+        poll=0.2,
+        coalesce=IMPORT_COALESCE_SECONDS,
+    )
+    try:
+        worker.follow(stop)
+        worker.drain(timeout=60.0)
+    finally:
+        engine.dispose()
 
 
 def _start_index_follower(config) -> tuple | None:
-    keys = ("DATA_DIR", "DATABASE_URL", "TAXONOMY_PATH", "SECRET_KEY")
+    keys = ("DATA_DIR", "DATABASE_URL", "TAXONOMY_PATH")
     try:
         context = multiprocessing.get_context("spawn")  # a fresh interpreter: never fork a threaded process
         stop = context.Event()

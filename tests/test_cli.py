@@ -208,7 +208,8 @@ def test_parallel_import_gives_each_file_its_own_text(app, runner, client, tmp_p
     everything = client.get("/api/v1/search", headers=bearer(coord), query_string={"q": "", "per_page": 100}).json
     assert everything["total"] == 25
     broken = [h for h in everything["hits"] if h["title"] == "broken"]
-    assert client.get(f"/api/v1/documents/{broken[0]['id']}", headers=bearer(coord)).json["text_status"] == "unavailable"
+    broken_doc = client.get(f"/api/v1/documents/{broken[0]['id']}", headers=bearer(coord)).json
+    assert broken_doc["text_status"] == "unavailable"
     assert run(runner, "import", str(folder), "--org", "DRC", "--as", "partner@drc.example.org", "--jobs", "0",
                ok=False).exit_code != 0
 
