@@ -555,10 +555,22 @@ def _scored(sub, leaf, facts: SegmentFacts, q: Q.Query, allow, want: int, deadli
             return matched, []
         scores = _bag_scores(sub, leaf, facts, q, matched, phrases)
         if scores is not None:
-            get = scores.get
-            best = heapq.nlargest(want, ((get(n, 0.0), -ids[n], n) for n in matched))
-            return matched, [((score, neg_id), local) for score, neg_id, local in best]
+            return matched, _best(scores, matched, ids, want)
     return _whoosh_pass(sub, leaf, q, allow, ids, want, deadline)
+
+
+def _best(scores: dict[int, float], matched: set[int], ids: list[int], want: int) -> list[tuple]:
+    """The ``want`` best of ``matched`` by (score, lower id first), as ``((score, -id), local)``: the cut-off score
+    is found among the bare floats (fast), and only the documents at or above it are ordered with their ids."""
+    if len(matched) > len(scores):  # documents matched only through NOT parts score 0
+        scores = {**dict.fromkeys(matched, 0.0), **scores}
+    if len(scores) > want:
+        cutoff = heapq.nlargest(want, scores.values())[-1]
+        chosen = [(s, -ids[n], n) for n, s in scores.items() if s >= cutoff]
+    else:
+        chosen = [(s, -ids[n], n) for n, s in scores.items()]
+    chosen.sort(reverse=True)
+    return [((score, neg_id), local) for score, neg_id, local in chosen[:want]]
 
 
 def _whoosh_pass(sub, leaf, q: Q.Query, allow, ids: list[int], want: int, deadline: float):
@@ -698,9 +710,9 @@ def _term_scores(leaf, facts: SegmentFacts, weighting, fieldname: str, text, boo
         btext = field.to_bytes(text)
     except ValueError:
         return {}
-    if (fieldname, btext) not in leaf:
-        return {}
     ids, weights = facts.postings(leaf, fieldname, btext)
+    if not ids:
+        return {}
     if not field.scorable:
         return {n: w * boost for n, w in zip(ids, weights, strict=True) if n in matched}
     stats = weighting.stats
@@ -778,8 +790,6 @@ def _term_postings(leaf, facts: SegmentFacts, fieldname: str, text) -> tuple[lis
     try:
         btext = leaf.schema[fieldname].to_bytes(text)
     except ValueError:
-        return [], []
-    if (fieldname, btext) not in leaf:
         return [], []
     return facts.postings(leaf, fieldname, btext)
 
@@ -907,10 +917,7 @@ def _pinpoint_snippet(text: str, spans: list[tuple[int, int, str]], analyzer, ma
             continue
         last_start = start
         tokens.append(Token(text=term, startchar=start, endchar=end, boost=1.0, matched=True))
-    fragmenter = highlight.PinpointFragmenter(maxchars=max_chars, surround=60, autotrim=True, charlimit=None)
-    fragments = highlight.top_fragments(
-        fragmenter.fragment_matches(text, tokens), 2, highlight.BasicFragmentScorer(), highlight.FIRST
-    )
+    fragments = _best_fragments(text, tokens, max_chars)
     if not fragments:
         return None
     term_of = getattr(analyzer, "term", None)
@@ -924,6 +931,46 @@ def _pinpoint_snippet(text: str, spans: list[tuple[int, int, str]], analyzer, ma
             if token.text not in found:
                 return None
     return MarkFormatter()(text, _widen(text, fragments, max_chars))
+
+
+def _best_fragments(text: str, tokens: list, max_chars: int, count: int = 2) -> list:
+    """Up to ``count`` fragments of ``text`` around the matches, the best first chosen: the windows of at most
+    ``max_chars / count`` characters (match to match) with the most distinct terms, then the most matches, the
+    earliest winning ties; returned in text order. One pass over the matches (two pointers), where Whoosh's
+    fragmenter and scorer build and score a fragment per match."""
+    width = max(1, max_chars // count)
+    chosen: list[tuple[int, int]] = []
+    used = [False] * len(tokens)
+    for _round in range(count):
+        best = None
+        j = 0
+        seen: dict[str, int] = {}
+        for i in range(len(tokens)):
+            if j < i:
+                j, seen = i, {}
+            while j < len(tokens) and tokens[j].endchar - tokens[i].startchar <= width and not used[j]:
+                seen[tokens[j].text] = seen.get(tokens[j].text, 0) + 1
+                j += 1
+            if not used[i] and j > i:
+                key = (len(seen), j - i, -i)
+                if best is None or key > best[0]:
+                    best = (key, i, j)
+            if j > i:
+                term = tokens[i].text
+                seen[term] -= 1
+                if not seen[term]:
+                    del seen[term]
+        if best is None:
+            break
+        _key, i, j = best
+        for k in range(i, j):
+            used[k] = True
+        chosen.append((i, j))
+    fragments = []
+    for i, j in sorted(chosen):
+        matches = tokens[i:j]  # context is added by _widen
+        fragments.append(highlight.Fragment(text, matches, matches[0].startchar, matches[-1].endchar))
+    return fragments
 
 
 def _widen(text: str, fragments: list, max_chars: int) -> list:

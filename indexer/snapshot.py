@@ -204,10 +204,10 @@ class SegmentFacts:
         budget = POSTINGS_FLOOR + POSTINGS_PER_DOCUMENT * reader.doc_count_all()
         with self._lock:
             self._postings[key] = hit
-            self._postings_size += len(hit[0])
+            self._postings_size += len(hit[0]) + 1  # an absent term costs an entry too
             while self._postings_size > budget and len(self._postings) > 1:
                 _key, (old_ids, _w) = self._postings.popitem(last=False)
-                self._postings_size -= len(old_ids)
+                self._postings_size -= len(old_ids) + 1
         return hit
 
 
@@ -218,6 +218,8 @@ def _read_postings(reader, fieldname: str, btext: bytes) -> tuple[list[int], lis
     of up to 128 postings instead of two method calls per posting); any other matcher is stepped through its
     public methods.
     """
+    if (fieldname, btext) not in reader:
+        return [], []
     matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)  # noqa: SLF001
     ids: list[int] = []
     weights: list[float] = []

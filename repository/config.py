@@ -87,7 +87,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
 
 DEFAULTS: dict[str, Any] = {
     # Index worker: "thread" applies the outbox in a background thread of each process; "sync" applies it
-    # before the request answers (tests, CLI). Either way, one writer at a time holds the index lock.
+    # before the request answers (tests); "queued" only queues changes for another process to apply (bulk work:
+    # an import's uploads, a scripted review). Either way, one writer at a time holds the index lock.
     "INDEX_MODE": "thread",
     "INDEX_POLL_SECONDS": 1.0,
     # While changes keep coming, the background thread waits this long between index commits so that they

@@ -118,8 +118,12 @@ class IndexWorker:
                 rows = session.scalars(select(IndexOutbox).order_by(IndexOutbox.id).limit(BATCH)).all()
                 if not rows:
                     return applied
+                # a queued rebuild covers every change before it: do it now rather than those changes one by one
+                rebuild_queued = any(r.op == "rebuild" for r in rows) or session.scalar(
+                    select(IndexOutbox.id).where(IndexOutbox.op == "rebuild").limit(1)
+                )
                 try:
-                    if any(r.op == "rebuild" for r in rows):
+                    if rebuild_queued:
                         done_ids = self._rebuild(session, timeout)
                     else:
                         done_ids = self._apply_rows(session, rows, timeout)

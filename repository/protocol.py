@@ -14,6 +14,7 @@ nothing, and a caller whose role is not one of :data:`ROLES` is treated as anony
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -272,12 +273,15 @@ def can_view(actor: Actor, facts: DocFacts) -> bool:
     return bool(doc_labels & principals(actor))
 
 
+@functools.lru_cache(maxsize=1024)
 def visible_clause(actor: Actor, cols: Any) -> Any:
     """SQLAlchemy condition selecting the documents ``actor`` may see.
 
     ``cols`` is the Document model class (it must offer the columns ``state``, ``level``, ``org_id``,
     ``uploaded_by_id`` and the methods ``granted_to_org(org_id)`` / ``granted_to_user(user_id)`` returning
     EXISTS conditions). Built from :data:`AUDIENCE`, the same table as :func:`labels` and :func:`can_view`.
+    The condition depends on the actor's fields alone (an immutable value) and SQLAlchemy expressions are
+    immutable, so it is built once per actor and reused.
     """
     from sqlalchemy import and_
     from sqlalchemy import false

@@ -80,8 +80,8 @@ def comment_json(comment: Comment) -> dict[str, Any]:
     }
 
 
-def hit_json(doc: Document, snippet: str, taxonomy: Taxonomy) -> dict[str, Any]:
-    """One search hit."""
+def hit_json(doc: Any, snippet: str, taxonomy: Taxonomy) -> dict[str, Any]:
+    """One search hit (``doc``: a :class:`~repository.services.HitDocument`, or a model with the same attributes)."""
     return {
         "id": doc.id,
         "title": doc.title,

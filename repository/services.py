@@ -21,8 +21,6 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import defer
-from sqlalchemy.orm import lazyload
 from sqlalchemy.orm import sessionmaker
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
@@ -112,13 +110,40 @@ class Repo:
     extractor: ExtractionPool
 
     def after_index_change(self, wait: bool) -> None:
-        """Get pending outbox rows applied: now (``wait``, bounded) or by the background thread."""
-        if self.config.get("INDEX_MODE") == "sync" or wait:
+        """Get pending outbox rows applied: now (``wait``, bounded) or by the background thread. In ``queued``
+        mode (bulk work: an import, a scripted review) changes are only queued, for whichever process applies
+        the outbox (the import's index process, a server's background thread, ``reindex``)."""
+        mode = self.config.get("INDEX_MODE")
+        if mode == "queued":
+            return
+        if mode == "sync" or wait:
             try:
                 self.worker.drain(timeout=5.0 if self.config.get("INDEX_MODE") == "sync" else 1.0)
             except Exception:  # the rows stay pending; search leaves those documents out until applied
                 log.exception("applying the index outbox failed")
         self.worker.wake()
+
+
+@dataclass(frozen=True)
+class HitOrg:
+    """The organisation of a search hit, as pages and JSON show it."""
+
+    acronym: str
+
+
+@dataclass(frozen=True)
+class HitDocument:
+    """What a search hit shows of a document (the same attribute names as the model, for pages and JSON)."""
+
+    id: int
+    title: str
+    level: str | None
+    state: str
+    published: dt.date | None
+    org: HitOrg
+    codes: list[str]
+    text: str
+    summary: str
 
 
 @dataclass
@@ -1052,19 +1077,7 @@ class Service:
             )
         except QueryError as exc:
             raise ServiceError(400, "bad_query", exc.message) from None
-        docs: dict[int, Document] = {}
-        if outcome.ids:
-            # only what a hit shows (and the access facts): no stored-file row, uploader or review details
-            stmt = (
-                select(Document)
-                .where(Document.id.in_(outcome.ids), protocol.visible_clause(actor, Document))
-                .options(
-                    lazyload(Document.file),
-                    lazyload(Document.uploaded_by),
-                    *(defer(c) for c in _NOT_IN_HITS),
-                )
-            )
-            docs = {d.id: d for d in self.session.scalars(stmt) if protocol.can_view(actor, protocol.facts_of(d))}
+        docs = self._hit_documents(actor, outcome.ids) if outcome.ids else {}
         dropped = [i for i in outcome.ids if i not in docs]
         if dropped:
             log.error("search index disagrees with the database for documents %s", dropped)
@@ -1073,7 +1086,7 @@ class Service:
             doc = docs.get(doc_id)
             if doc is None:
                 continue
-            field, text = ("body", doc.text) if doc.text else ("summary", doc.summary or "")
+            field, text = ("body", doc.text) if doc.text else ("summary", doc.summary)
             spans = outcome.spans.get(doc_id, {}).get(field)
             snippet = self.repo.index.snippet(text, outcome.terms, spans=spans)
             hits.append({"doc": doc, "snippet": snippet})
@@ -1086,6 +1099,55 @@ class Service:
             "also_searched": outcome.also_searched,
             "levels": list(request.levels),
         }
+
+    def _hit_documents(self, actor: Actor, ids: list[int]) -> dict[int, HitDocument]:
+        """The page's documents as the database has them now, those the actor may see: the SQL filter of the
+        protocol in the query, and its per-document check on the facts read back. Three light queries (the
+        documents, their codes, their grants) for what a hit shows, not the full models."""
+        rows = self.session.execute(
+            select(
+                Document.id, Document.title, Document.level, Document.state, Document.published, Document.org_id,
+                Document.uploaded_by_id, Document.text, Document.summary, Organisation.acronym,
+            )  # fmt: skip
+            .join(Organisation, Organisation.id == Document.org_id)
+            .where(Document.id.in_(ids), protocol.visible_clause(actor, Document))
+        ).all()
+        if not rows:
+            return {}
+        found = [r[0] for r in rows]
+        codes: dict[int, list[str]] = {}
+        for doc_id, code in self.session.execute(
+            select(DocumentCode.document_id, DocumentCode.code_id)
+            .where(DocumentCode.document_id.in_(found))
+            .order_by(DocumentCode.code_id)
+        ):
+            codes.setdefault(doc_id, []).append(code)
+        org_grants: dict[int, set[int]] = {}
+        for doc_id, org_id in self.session.execute(
+            select(OrgGrant.document_id, OrgGrant.org_id).where(OrgGrant.document_id.in_(found))
+        ):
+            org_grants.setdefault(doc_id, set()).add(org_id)
+        user_grants: dict[int, set[int]] = {}
+        for doc_id, user_id in self.session.execute(
+            select(UserGrant.document_id, UserGrant.user_id).where(UserGrant.document_id.in_(found))
+        ):
+            user_grants.setdefault(doc_id, set()).add(user_id)
+        out: dict[int, HitDocument] = {}
+        for doc_id, title, level, state, published, org_id, uploader_id, text, summary, acronym in rows:
+            facts = protocol.DocFacts(
+                state=state,
+                level=level,
+                org_id=org_id,
+                uploader_id=uploader_id,
+                grant_org_ids=frozenset(org_grants.get(doc_id, ())),
+                grant_user_ids=frozenset(user_grants.get(doc_id, ())),
+            )
+            if protocol.can_view(actor, facts):
+                out[doc_id] = HitDocument(
+                    doc_id, title, level, state, published, HitOrg(acronym), codes.get(doc_id, []), text or "",
+                    summary or "",
+                )  # fmt: skip
+        return out
 
     # ------------------------------------------------------------------------------------------------------------
     # audit
@@ -1160,19 +1222,6 @@ class Service:
 
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-
-
-#: Document columns a search hit never shows (loaded on first use if a caller does need them).
-_NOT_IN_HITS = (
-    Document.minimum_reasons,
-    Document.risks,
-    Document.benefits,
-    Document.rationale,
-    Document.override,
-    Document.detected,
-    Document.suggested_codes,
-    Document.source_path,
-)
 
 
 def _extension(mime: str) -> str:
