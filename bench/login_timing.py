@@ -34,9 +34,16 @@ def main() -> int:
     from repository.services import Service
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"DATA_DIR": tmp, "INDEX_MODE": "sync", "TESTING": True, "WTF_CSRF_ENABLED": False,
-                          "RATELIMIT_LOGIN_PER_ADDRESS": "100000 per minute",
-                          "RATELIMIT_LOGIN_PER_ACCOUNT": "100000 per minute"})
+        app = create_app(
+            {
+                "DATA_DIR": tmp,
+                "INDEX_MODE": "sync",
+                "TESTING": True,
+                "WTF_CSRF_ENABLED": False,
+                "RATELIMIT_LOGIN_PER_ADDRESS": "100000 per minute",
+                "RATELIMIT_LOGIN_PER_ACCOUNT": "100000 per minute",
+            }
+        )
         app.test_cli_runner().invoke(args=["init"])
         service = Service(app.extensions["repo"], app.extensions["db_sessionmaker"](), ip="bench")
         service.add_org(protocol.SYSTEM, "BENCH", "Benchmark")

@@ -71,6 +71,9 @@ SNIPPET_FIELDS = ("body", "summary")
 #: A segment with more than this share of deleted documents is rewritten at the next commit (answers do not
 #: depend on it: relevance statistics count live documents only; it keeps the index compact).
 MERGE_DELETED_SHARE = 0.25
+#: Memory for the writer's posting pool before it spills to temporary files. Whoosh's peak memory is a few times
+#: this; it runs inside web workers (their outbox thread), whose memory must stay small even during a rebuild.
+WRITER_LIMIT_MB = 32
 #: The ``level`` value of a document without a sharing level (not released yet); a facet value and a filter.
 NO_LEVEL = "none"
 SORTS = ("relevance", "date")
@@ -329,7 +332,7 @@ class SearchIndex:
         the new one is committed).
         """
         try:
-            writer = self.ix.writer(timeout=timeout, delay=0.05)
+            writer = self.ix.writer(timeout=timeout, delay=0.05, limitmb=WRITER_LIMIT_MB)
         except whoosh_index.LockError as exc:
             raise IndexBusy() from exc
         try:
@@ -360,6 +363,7 @@ class SearchIndex:
                 writer.commit(mergetype=CLEAR)
             else:
                 writer.commit(mergetype=_merge_policy)
+            _release_memory()
         except BaseException:
             writer.cancel()
             raise
@@ -1025,6 +1029,24 @@ def _naive_utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
+
+
+def _release_memory() -> None:
+    """Give the writer's freed memory back to the system (glibc keeps freed heap pages otherwise): the writer
+    runs in long-lived web workers, whose resident size should not stay at the peak of their largest commit."""
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        try:
+            import ctypes
+
+            _MALLOC_TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _MALLOC_TRIM = False
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM = None
 
 
 def _merge_policy(writer, segments):

@@ -52,7 +52,7 @@ def _sha256(path: Path) -> str:
 
 #: During an import the index is committed at most this often (larger commits cost far less per document; nobody
 #: is waiting to find one particular file).
-IMPORT_COALESCE_SECONDS = 2.0
+IMPORT_COALESCE_SECONDS = 5.0
 
 
 def default_jobs() -> int:

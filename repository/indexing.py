@@ -33,6 +33,8 @@ from .taxonomy import Taxonomy
 log = logging.getLogger(__name__)
 
 BATCH = 200
+#: How long the background thread leaves the index alone after finding its lock taken by another process.
+BUSY_BACKOFF_SECONDS = 2.0
 
 
 def enqueue(session: Session, document_ids: Iterable[int]) -> None:
@@ -87,6 +89,7 @@ class IndexWorker:
         self.taxonomy = taxonomy
         self.poll = poll
         self.coalesce = coalesce
+        self.busy = False  # the last drain found the index lock held by another process
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -110,6 +113,7 @@ class IndexWorker:
             self._lock.release()
 
     def _drain_locked(self, timeout: float, batches: int | None) -> int:
+        self.busy = False
         applied = 0
         commits = 0
         while batches is None or commits < batches:
@@ -128,6 +132,7 @@ class IndexWorker:
                     else:
                         done_ids = self._apply_rows(session, rows, timeout)
                 except IndexBusy:
+                    self.busy = True
                     return applied
                 with db.write(session):
                     session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_(done_ids)))
@@ -203,6 +208,8 @@ class IndexWorker:
                 applied = self.drain(timeout=0.5, batches=1)
             except Exception:  # keep the thread alive; rows stay pending and are retried
                 log.exception("applying the index outbox failed; will retry")
+            if self.busy and stop.wait(BUSY_BACKOFF_SECONDS):
+                return  # another process is applying the outbox (an import, a rebuild): leave it the lock
             if applied >= BATCH:
                 continue  # a backlog: keep going
             if applied > 1 and stop.wait(self.coalesce):
