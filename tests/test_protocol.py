@@ -119,7 +119,7 @@ def test_protocol_is_pure():
             imported.add((node.module or "").split(".")[0])
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             assert node.func.id not in ("open", "print", "input"), node.func.id
-    assert imported <= {"__future__", "collections", "dataclasses", "typing", "sqlalchemy"}, imported
+    assert imported <= {"__future__", "collections", "dataclasses", "functools", "typing", "sqlalchemy"}, imported
 
 
 STATES_LEVELS = [(s, lv) for s in p.STATES for lv in (*p.LEVELS, None)]
