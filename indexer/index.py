@@ -276,6 +276,37 @@ class SearchIndex:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
+    @contextmanager
+    def bulk_writer(self) -> Iterator[bool]:
+        """Mark a bulk load (an import) for its duration: the one process applying its changes holds this mark,
+        and background appliers elsewhere (web workers) stand aside meanwhile (:meth:`bulk_running`), so that
+        the import's commits stay large and web workers do not do its indexing. Yields whether the mark was
+        taken (another bulk load may hold it). The mark is an advisory lock: it goes with the process."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".bulk.lock", "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def bulk_running(self) -> bool:
+        """Whether another process holds the bulk-load mark (see :meth:`bulk_writer`)."""
+        path = self.root / ".bulk.lock"
+        if not path.exists():
+            return False
+        with open(path, "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(fh, fcntl.LOCK_UN)
+            return False
+
     def open(self) -> bool:
         """Open the index, creating it when missing. Returns True when it was created (so it needs filling).
 

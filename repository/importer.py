@@ -169,8 +169,10 @@ def _index_follower(config: dict, stop) -> None:
         coalesce=IMPORT_COALESCE_SECONDS,
     )
     try:
-        worker.follow(stop)
-        worker.drain(timeout=60.0)
+        with index.bulk_writer() as marked:
+            worker.bulk = marked
+            worker.follow(stop)
+            worker.drain(timeout=60.0)
     finally:
         engine.dispose()
 

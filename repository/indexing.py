@@ -90,6 +90,7 @@ class IndexWorker:
         self.poll = poll
         self.coalesce = coalesce
         self.busy = False  # the last drain found the index lock held by another process
+        self.bulk = False  # this worker applies a bulk load's changes (see SearchIndex.bulk_writer)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -204,6 +205,11 @@ class IndexWorker:
         batching is what lets the index keep up."""
         while not stop.is_set():
             applied = 0
+            if not self.bulk and self.index.bulk_running():
+                # an import's own index process applies every change meanwhile (web uploads included)
+                if stop.wait(BUSY_BACKOFF_SECONDS):
+                    return
+                continue
             try:
                 applied = self.drain(timeout=0.5, batches=1)
             except Exception:  # keep the thread alive; rows stay pending and are retried

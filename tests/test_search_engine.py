@@ -240,3 +240,15 @@ def test_caches_follow_new_commits(tmp_path):
     index.apply([make_doc(1, rng, "confidential", text="unique alpha")], [])  # and one taken back
     assert index.search(SearchRequest(text="alpha"), ROLES["anonymous"]).ids == [2]
     assert index.search(SearchRequest(text="unique"), ROLES["anonymous"]).total == 0
+
+
+def test_a_bulk_load_mark_makes_background_appliers_stand_aside(tmp_path):
+    """While an import's index process holds the bulk mark, other processes' background threads leave the
+    outbox to it (they would otherwise turn its large commits into many small ones, in web workers)."""
+    holder, other = SearchIndex(tmp_path), SearchIndex(tmp_path)
+    assert not other.bulk_running()
+    with holder.bulk_writer() as marked:
+        assert marked and other.bulk_running()
+        with other.bulk_writer() as second:
+            assert not second  # one bulk load holds the mark at a time; the other still runs, unmarked
+    assert not other.bulk_running()
