@@ -1,5 +1,5 @@
-"""Command line (``flask --app wsgi COMMAND``): init, org add, user add, token create, import, reindex, demo,
-review due."""
+"""Command line (``flask --app wsgi COMMAND``): init, db upgrade / current / revision, org add, user add,
+token create, import, reindex, demo, review due."""
 
 from __future__ import annotations
 
@@ -46,6 +46,74 @@ def init_command() -> None:
             enqueue_rebuild(svc.session)
     repo.worker.drain(timeout=30)
     click.echo(f"Initialised {current_app.config['DATA_DIR']} (database, files, index).")
+
+
+db_cli = AppGroup("db", help="The database schema (migrations).")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema to the newest revision (a database of a release from before migrations is
+    recognised and stamped first; no row is changed by that)."""
+    from . import migrate
+
+    engine = db.engine_of(current_app)
+    head = migrate.head()
+    before = migrate.current(engine)
+    if before == head:
+        click.echo(f"The database schema is up to date (revision {head}).")
+        return
+    try:
+        if before is None and migrate.app_tables(engine):
+            differences = migrate.adopt_first_release(engine)
+            if differences:
+                raise click.ClickException(
+                    "The database has tables but no schema revision, and they are not those of the first release "
+                    f"(revision {migrate.FIRST_RELEASE}): " + "; ".join(differences) + ". Nothing was changed."
+                )
+            click.echo(f"Recognised the schema of the first release; stamped it {migrate.FIRST_RELEASE}.")
+            before = migrate.FIRST_RELEASE
+        elif before is not None and not migrate.is_known(before):
+            raise click.ClickException(
+                f"The database schema is at revision {before}, which this version of the application does not know "
+                "(made by a newer version?). Nothing was changed."
+            )
+        else:
+            migrate.upgrade(engine)
+    except migrate.MigrationError as exc:
+        raise click.ClickException(str(exc)) from None
+    after = migrate.current(engine)
+    if after == before:
+        click.echo(f"The database schema is up to date (revision {after}).")
+    else:
+        click.echo(f"Upgraded the database schema from {before or 'an empty database'} to {after}.")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True, help="What the revision changes (also its file name).")
+def db_revision(message: str) -> None:
+    """Write a new revision script from the differences between the models and the database (at head)."""
+    from . import migrate
+
+    try:
+        path = migrate.revision(db.engine_of(current_app), message)
+    except migrate.MigrationError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Wrote {path}: read it, complete it and add a test before committing.")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Print the revision the database schema is at."""
+    from . import migrate
+
+    revision = migrate.current(db.engine_of(current_app))
+    if revision is None:
+        click.echo("The database has no schema revision yet (run `flask --app wsgi init`, or `db upgrade` for a "
+                   "database of a release from before migrations).")
+        return
+    note = " (head)" if revision == migrate.head() else f" (head is {migrate.head()})"
+    click.echo(f"{revision}{note}")
 
 
 org_cli = AppGroup("org", help="Organisations.")
@@ -193,6 +261,7 @@ def register(app: Flask) -> None:
 
     for command in (
         init_command,
+        db_cli,
         org_cli,
         user_cli,
         token_cli,

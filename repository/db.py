@@ -97,31 +97,63 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 class SchemaOutOfDate(Exception):
-    """The database has tables of an older version of the code (columns are missing)."""
+    """The database is not at the schema this code needs (an older release's, a revision behind, missing columns)."""
+
+
+UPGRADE_HINT = "back up the database, then run `flask --app wsgi db upgrade`"
 
 
 def create_schema(app: Flask) -> None:
-    """Create every table that does not exist yet (idempotent).
+    """Create the schema on an empty database and stamp it at the newest migration; on a database that has one
+    already, check that it is the schema this code needs (idempotent).
 
-    Raises :class:`SchemaOutOfDate` when an existing table lacks columns the code needs: ``create_all`` adds
-    tables, never columns, and a half-matching schema would fail later on ordinary requests.
+    Raises :class:`SchemaOutOfDate`, naming ``flask --app wsgi db upgrade`` where that brings it up to date, when
+    the database was made by a release from before migrations, is stamped at an older (or unknown) revision, or
+    lacks tables or columns the code needs.
     """
     from sqlalchemy import inspect
 
+    from . import migrate
     from . import models  # noqa: F401  (registers the tables)
 
     engine = engine_of(app)
-    Base.metadata.create_all(engine)
+    revision = migrate.current(engine)
+    if revision is None and not migrate.app_tables(engine):
+        migrate.create_at_head(engine, Base.metadata)
+        return
+    head = migrate.head()
+    if revision is None:
+        raise SchemaOutOfDate(
+            "The database was created by an earlier release, before schema migrations: "
+            + UPGRADE_HINT
+            + " (it recognises that schema and brings it up to date)."
+        )
+    if revision != head:
+        if not migrate.is_known(revision):
+            raise SchemaOutOfDate(
+                f"The database schema is at revision {revision}, which this version of the application does not "
+                f"know (made by a newer version?); `flask --app wsgi db upgrade` cannot bring it to {head}: "
+                "run the version that made it, or restore a backup."
+            )
+        raise SchemaOutOfDate(
+            f"The database schema is at revision {revision} and this version of the application needs {head}: "
+            + UPGRADE_HINT
+            + "."
+        )
     inspector = inspect(engine)
-    missing = [
+    tables = set(inspector.get_table_names())
+    missing = [table.name for table in Base.metadata.sorted_tables if table.name not in tables]
+    missing += [
         f"{table.name}.{column.name}"
         for table in Base.metadata.sorted_tables
+        if table.name in tables
         for column in table.columns
         if column.name not in {c["name"] for c in inspector.get_columns(table.name)}
     ]
     if missing:
         raise SchemaOutOfDate(
-            "The database was created by an older version of this application; these columns are missing: "
+            "The database was created by an older version of this application or changed by hand; "
+            f"it is stamped at revision {head} but these tables or columns are missing: "
             + ", ".join(missing)
-            + ". Export what you need and start from a new database (or add the columns by hand)."
+            + ". Export what you need and start from a new database (or add them by hand)."
         )
