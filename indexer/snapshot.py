@@ -22,6 +22,7 @@ segment's deletions explicitly.
 from __future__ import annotations
 
 import threading
+import weakref
 from bisect import bisect_left
 from bisect import bisect_right
 from collections import OrderedDict
@@ -379,7 +380,10 @@ class Snapshot:
         self.segments = [
             (sub, leaf, offset, facts) for sub, (leaf, offset, facts) in zip(subs, self.leaves, strict=True)
         ]
+        # The reader holds open files: close them when the snapshot is dropped (its thread ended, its index was
+        # let go) even if nobody calls close(). A finalizer, not __del__: it runs before the files' own.
+        self._close = weakref.finalize(self, self.searcher.close)
 
     def close(self) -> None:
-        """Close the searcher and its reader."""
-        self.searcher.close()
+        """Close the searcher and its reader (once)."""
+        self._close()
