@@ -31,6 +31,7 @@ $(BIN)/.installed-dev: setup.cfg pyproject.toml | system-deps
 	touch $@ $(BIN)/.installed-run
 
 run: $(BIN)/.installed-run
+	$(FLASK) db upgrade
 	$(FLASK) init
 	$(FLASK) demo --if-empty
 	$(FLASK) demo --logins

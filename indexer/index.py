@@ -278,6 +278,29 @@ class SearchIndex:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     @contextmanager
+    def apply_turn(self, timeout: float = 0.0) -> Iterator[bool]:
+        """Hold the right to apply queued changes, across processes, waiting at most ``timeout`` seconds; yields
+        whether it was obtained. Whoever applies changes reads them, writes the index and marks them done while
+        holding it, so no process reads changes that another has applied but not yet marked done (a second full
+        rebuild, say). An advisory lock: it goes with the process."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + timeout
+        with open(self.root / ".apply.lock", "a") as fh:
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError:
+                    if time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(0.02)
+            try:
+                yield True
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @contextmanager
     def bulk_writer(self) -> Iterator[bool]:
         """Mark a bulk load (an import) for its duration: the one process applying its changes holds this mark,
         and background appliers elsewhere (web workers) stand aside meanwhile (:meth:`bulk_running`), so that

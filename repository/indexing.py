@@ -119,7 +119,12 @@ class IndexWorker:
         commits = 0
         while batches is None or commits < batches:
             commits += 1
-            with self.make_session() as session:
+            # rows are read, applied and deleted under one lock shared by every process: none reads rows that
+            # another has applied but not yet deleted
+            with self.index.apply_turn(timeout) as held, self.make_session() as session:
+                if not held:
+                    self.busy = True
+                    return applied
                 rows = session.scalars(select(IndexOutbox).order_by(IndexOutbox.id).limit(BATCH)).all()
                 if not rows:
                     return applied
