@@ -707,13 +707,15 @@ def main(argv: list[str] | None = None) -> int:
         opts.docx = 3 if opts.docx is None else opts.docx
     sizes = [int(s) for s in opts.docs.split(",") if s.strip()]
     report: dict[str, Any] = {"machine": machine(), "options": {k: str(v) for k, v in vars(opts).items()}, "sizes": {}}
+    opts.out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         base = opts.keep or Path(tmp)
         for size in sizes:
             report["sizes"][str(size)] = measure(size, opts, base)
-    opts.out.parent.mkdir(parents=True, exist_ok=True)
-    opts.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(table(report))
+            # written after each size: a later size that fails leaves the earlier ones' figures
+            opts.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+            print(table({**report, "sizes": {str(size): report["sizes"][str(size)]}}), flush=True)
+    print(f"\nwritten to {opts.out}")
     print(f"\nwritten to {opts.out}")
     return 0
 

@@ -220,12 +220,16 @@ def import_command(folder: Path, org: str, as_email: str, jobs: int | None) -> N
         click.echo(f"  refused {path}: {reason}", err=True)
 
 
+#: How long `reindex` waits for the rebuild (done by this command, or by a server that took it up first).
+REINDEX_WAIT_SECONDS = 6 * 3600
+
+
 @click.command("reindex")
 @with_appcontext
 def reindex_command() -> None:
     """Rebuild the search index from the database."""
     try:
-        count = _service().reindex(protocol.SYSTEM)
+        count = _service().reindex(protocol.SYSTEM, wait=REINDEX_WAIT_SECONDS)
     except ServiceError as exc:
         _fail(exc)
     click.echo(f"Reindexed {count} documents.")

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -1179,16 +1180,27 @@ class Service:
     # index maintenance
     # ------------------------------------------------------------------------------------------------------------
 
-    def reindex(self, actor: Actor) -> int:
-        """Rebuild the index from the database (system only); returns the number of documents indexed."""
+    def reindex(self, actor: Actor, wait: float = 60.0) -> int:
+        """Rebuild the index from the database (system only); returns the number of documents indexed.
+
+        Waits at most ``wait`` seconds for the rebuild to be done, here or by whichever process applies the
+        outbox first (a server's background thread may take it up while this one waits for its turn)."""
         self.require(actor, "reindex")
         with db.write(self.session):
             indexing.enqueue_rebuild(self.session)
-        self.repo.worker.drain(timeout=60.0)
-        remaining = self.session.scalar(select(func.count(IndexOutbox.id))) or 0
-        if remaining:
-            raise ServiceError(503, "index_busy", "The index is busy; the rebuild is queued and will run shortly.")
-        return self.repo.index.doc_count()
+        self.session.commit()
+        with self.repo.make_session() as session:
+            queued = session.scalar(select(func.max(IndexOutbox.id)).where(IndexOutbox.op == "rebuild"))
+        deadline = time.monotonic() + wait
+        while True:
+            self.repo.worker.drain(timeout=max(0.0, min(60.0, deadline - time.monotonic())))
+            with self.repo.make_session() as session:
+                left = session.scalar(select(func.count(IndexOutbox.id)).where(IndexOutbox.id <= (queued or 0)))
+            if not left:
+                return self.repo.index.doc_count()
+            if time.monotonic() >= deadline:
+                raise ServiceError(503, "index_busy", "The index is busy; the rebuild is queued and will run shortly.")
+            time.sleep(0.5)
 
     def imported_paths(self, org_id: int) -> set[str]:
         """Source paths already imported for an organisation (so a re-run skips them)."""
