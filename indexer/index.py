@@ -268,30 +268,19 @@ class SearchIndex:
     # -- lifecycle -------------------------------------------------------------------------------------------
 
     @contextmanager
-    def _setup_lock(self) -> Iterator[None]:
+    def _lock(self, name: str, timeout: float | None, *, shared: bool = False) -> Iterator[bool]:
+        """An advisory lock on ``<root>/<name>`` (it goes with the process): waits for it without end
+        (``timeout`` None) or at most ``timeout`` seconds; yields whether it is held."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".setup.lock", "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
-    @contextmanager
-    def apply_turn(self, timeout: float = 0.0) -> Iterator[bool]:
-        """Hold the right to apply queued changes, across processes, waiting at most ``timeout`` seconds; yields
-        whether it was obtained. Whoever applies changes reads them, writes the index and marks them done while
-        holding it, so no process reads changes that another has applied but not yet marked done (a second full
-        rebuild, say). An advisory lock: it goes with the process."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + timeout
-        with open(self.root / ".apply.lock", "a") as fh:
+        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with open(self.root / name, "a") as fh:
             while True:
                 try:
-                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(fh, mode if deadline is None else mode | fcntl.LOCK_NB)
                     break
                 except OSError:
-                    if time.monotonic() >= deadline:
+                    if deadline is None or time.monotonic() >= deadline:
                         yield False
                         return
                     time.sleep(0.02)
@@ -301,35 +290,30 @@ class SearchIndex:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     @contextmanager
-    def bulk_writer(self) -> Iterator[bool]:
+    def _setup_lock(self) -> Iterator[None]:
+        with self._lock(".setup.lock", None):
+            yield
+
+    def apply_turn(self, timeout: float = 0.0):
+        """Hold the right to apply queued changes, across processes, waiting at most ``timeout`` seconds; yields
+        whether it was obtained. Whoever applies changes reads them, writes the index and marks them done while
+        holding it, so no process reads changes that another has applied but not yet marked done (a second full
+        rebuild, say)."""
+        return self._lock(".apply.lock", timeout)
+
+    def bulk_writer(self):
         """Mark a bulk load (an import) for its duration: the one process applying its changes holds this mark,
         and background appliers elsewhere (web workers) stand aside meanwhile (:meth:`bulk_running`), so that
         the import's commits stay large and web workers do not do its indexing. Yields whether the mark was
-        taken (another bulk load may hold it). The mark is an advisory lock: it goes with the process."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".bulk.lock", "a") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        taken (another bulk load may hold it)."""
+        return self._lock(".bulk.lock", 0.0)
 
     def bulk_running(self) -> bool:
         """Whether another process holds the bulk-load mark (see :meth:`bulk_writer`)."""
-        path = self.root / ".bulk.lock"
-        if not path.exists():
+        if not (self.root / ".bulk.lock").exists():
             return False
-        with open(path, "a") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except OSError:
-                return True
-            fcntl.flock(fh, fcntl.LOCK_UN)
-            return False
+        with self._lock(".bulk.lock", 0.0, shared=True) as free:
+            return not free
 
     def open(self) -> bool:
         """Open the index, creating it when missing. Returns True when it was created (so it needs filling).

@@ -1188,7 +1188,6 @@ class Service:
         self.require(actor, "reindex")
         with db.write(self.session):
             indexing.enqueue_rebuild(self.session)
-        self.session.commit()
         with self.repo.make_session() as session:
             queued = session.scalar(select(func.max(IndexOutbox.id)).where(IndexOutbox.op == "rebuild"))
         deadline = time.monotonic() + wait
