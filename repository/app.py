@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask import jsonify
 from flask import request
 
 from indexer.index import SearchIndex
@@ -16,6 +15,7 @@ from indexer.index import SearchIndex
 from . import auth
 from . import db
 from . import limits
+from . import logs
 from .config import DEFAULTS
 from .config import PROJECT_ROOT
 from .config import ConfigError
@@ -59,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     except TaxonomyError as exc:
         raise ConfigError(f"the taxonomy cannot be loaded:\n{exc}") from exc
 
+    logs.init_app(app)  # first, so that every request has its id before any other hook runs
     db.init_app(app)
     auth.init_app(app)
     limits.init_app(app)
@@ -87,27 +88,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .views import admin
     from .views import api
     from .views import html
+    from .views import ops
 
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # token-authenticated; browsers never send the token by themselves
     app.register_blueprint(api.bp)
     app.register_blueprint(html.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(ops.bp)  # /healthz, /readyz
     html.init_app(app)
-
-    @app.get("/healthz")
-    def healthz():
-        """Liveness: the database and the index answer."""
-        from sqlalchemy import text
-
-        try:
-            with db.engine_of(app).connect() as conn:
-                conn.execute(text("SELECT 1"))
-            index.doc_count()
-        except Exception:
-            log.exception("health check failed")
-            return jsonify({"status": "error"}), 503
-        return jsonify({"status": "ok"})
 
     from .cli import register
 

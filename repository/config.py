@@ -11,6 +11,9 @@ Security settings an operator chooses (see the README's Security section):
 * ``REPOSITORY_RATELIMIT_STORAGE_URL``: where throttling counters live (``memory://`` by default, per process;
   ``redis://host:6379/0`` to share them between workers and hosts).
 * ``REPOSITORY_SECRET_KEY``: the session signing key (generated into ``<DATA_DIR>/secret_key`` when unset).
+
+``REPOSITORY_LOG_FORMAT`` is ``text`` (default) or ``json`` (one object per line, for production; see
+:mod:`repository.logs`).
 """
 
 from __future__ import annotations
@@ -69,8 +72,12 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         extract_workers = 0
     if not 1 <= extract_workers <= 64:
         raise ConfigError("REPOSITORY_EXTRACT_WORKERS must be a whole number from 1 to 64")
+    log_format = (env.get("REPOSITORY_LOG_FORMAT") or "text").strip().lower()
+    if log_format not in ("json", "text"):
+        raise ConfigError("REPOSITORY_LOG_FORMAT must be json or text")
     return {
         "EXTRACT_WORKERS": extract_workers,
+        "LOG_FORMAT": log_format,
         "DATA_DIR": str(data_dir),
         "DATABASE_URL": env.get("REPOSITORY_DATABASE_URL") or f"sqlite:///{data_dir / 'repository.sqlite3'}",
         "MAX_UPLOAD_MB": max_mb,
@@ -103,6 +110,8 @@ DEFAULTS: dict[str, Any] = {
     "EXTRACT_WORKER_MAX_RSS_MB": 300,
     "EXTRACT_PRESTART": True,
     "SEARCH_TIME_LIMIT": 2.0,
+    # /readyz fails when the oldest pending outbox row is older than this while nobody is applying the outbox.
+    "READY_OUTBOX_MAX_SECONDS": 900,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_IDLE_MINUTES": 120,
     "SESSION_MAX_HOURS": 12,
