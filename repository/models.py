@@ -252,6 +252,8 @@ class AuditEvent(Base):
     document_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: The id of the HTTP request that wrote the event (X-Request-ID, also on that request's log lines).
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class IndexOutbox(Base):

@@ -102,10 +102,11 @@ def event_json(event: AuditEvent) -> dict[str, Any]:
         "action": event.action,
         "document_id": event.document_id,
         "detail": event.detail or {},
+        "request_id": event.request_id,
     }
 
 
-AUDIT_CSV_COLUMNS = ("at", "actor", "action", "document_id", "ip", "detail")
+AUDIT_CSV_COLUMNS = ("at", "actor", "action", "document_id", "ip", "detail", "request_id")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -133,6 +134,7 @@ def events_csv(events: Iterable[AuditEvent]) -> str:
                 event.document_id if event.document_id is not None else "",
                 event.ip or "",
                 json.dumps(event.detail or {}, ensure_ascii=False, sort_keys=True) if event.detail else "",
+                event.request_id or "",
             )
         )
     return buffer.getvalue()

@@ -7,6 +7,7 @@ Services never touch Flask's request globals, so the CLI, background work and te
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import logging
@@ -24,7 +25,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from werkzeug.security import check_password_hash
-from werkzeug.security import generate_password_hash
 
 from indexer.index import NO_LEVEL
 from indexer.index import QueryError
@@ -40,6 +40,7 @@ from . import protocol
 from .coding import accept_suggestions as merge_accepted_codes
 from .coding import alias_lookup
 from .indexing import IndexWorker
+from .logs import current_request_id
 from .models import ApiToken
 from .models import AuditEvent
 from .models import Comment
@@ -72,7 +73,12 @@ MAX_AUDIT_EXPORT = 100_000
 MAX_CODES = 50
 MAX_GRANTS = 100
 MIN_PASSWORD = 12
-_DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password")
+
+
+@functools.cache
+def _dummy_hash(method: str | None) -> str:
+    """A hash to check unknown accounts' passwords against, at the cost real ones have (equal timing)."""
+    return passwords.hash_password("timing-equaliser-not-a-password", method)
 
 
 class ServiceError(Exception):
@@ -306,6 +312,7 @@ class Service:
                 document_id=document_id,
                 detail={k: v for k, v in detail.items() if v not in (None, "", [], {})},
                 ip=self.ip,
+                request_id=current_request_id(),  # None outside an HTTP request (CLI, background work)
             )
         )
 
@@ -372,6 +379,13 @@ class Service:
             self.audit(actor, "org_create", acronym=acronym)
         return org
 
+    def _hash_method(self) -> str | None:
+        return self.repo.config.get("PASSWORD_HASH_METHOD")
+
+    def password_hash(self, password: str) -> str:
+        """The stored form of a new password, by the app's hash method."""
+        return passwords.hash_password(password, self._hash_method())
+
     def add_user(self, actor: Actor, email: str, org_acronym: str, role: str, password: str) -> User:
         """Create an account (admins, or the system from the CLI)."""
         self.require(actor, "manage_accounts")
@@ -390,7 +404,7 @@ class Service:
                 raise ServiceError(404, "not_found", f"No organisation {org_acronym}.")
             if self.session.scalar(select(User).where(User.email == email)):
                 raise ServiceError(409, "duplicate", f"An account {email} already exists.")
-            user = User(email=email, org_id=org.id, role=role, password_hash=generate_password_hash(password))
+            user = User(email=email, org_id=org.id, role=role, password_hash=self.password_hash(password))
             self.session.add(user)
             self.session.flush()
             self.audit(actor, "user_create", target=email, role=role, org=org.acronym)
@@ -401,7 +415,7 @@ class Service:
         email = (email or "").strip().lower()[:254]
         user = self.session.scalar(select(User).where(User.email == email)) if email else None
         password = (password if isinstance(password, str) else "")[: passwords.MAX_LENGTH + 1]
-        ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+        ok = check_password_hash(user.password_hash if user else _dummy_hash(self._hash_method()), password)
         with db.write(self.session):
             if user is not None and ok and user.active:
                 self.audit(protocol.actor_for(user), "login")
