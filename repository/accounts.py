@@ -23,7 +23,6 @@ from typing import Any
 import pyotp
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
-from werkzeug.security import generate_password_hash
 
 from . import db
 from . import passwords
@@ -184,7 +183,7 @@ class Accounts:
             passwords.check(password, user.email)
         except passwords.WeakPassword as exc:
             raise _invalid(str(exc)) from None
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = self.svc.password_hash(password)
         user.session_version += 1
 
     # ------------------------------------------------------------------------------------------------------------

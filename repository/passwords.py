@@ -1,4 +1,4 @@
-"""The password policy: at least 12 characters, at most 1,000, and not a common password.
+"""The password policy: at least 12 characters, at most 1,000, and not a common password; how passwords are hashed.
 
 Pure (no Flask, no database). The list of common passwords ships as ``common_passwords.txt`` beside this module
 (see its header for the source). A password is refused when, lower-cased and with surrounding spaces removed, it is
@@ -13,9 +13,15 @@ import functools
 import re
 from pathlib import Path
 
+from werkzeug.security import generate_password_hash
+
 MIN_LENGTH = 12
 #: Longer inputs are refused before hashing, so a login or a password change cannot be made to hash megabytes.
 MAX_LENGTH = 1000
+#: How new passwords are hashed (werkzeug's method string: scrypt at werkzeug's default cost). The app's
+#: ``PASSWORD_HASH_METHOD`` setting may name another; the test suite uses a cheaper scrypt cost there (it makes
+#: thousands of accounts, and a login still checks whatever cost the stored hash names).
+DEFAULT_HASH_METHOD = "scrypt"
 
 _LIST = Path(__file__).with_name("common_passwords.txt")
 _EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
@@ -67,3 +73,8 @@ def check(password: object, email: str | None = None) -> str:
         raise WeakPassword(reasons[0])
     assert isinstance(password, str)
     return password
+
+
+def hash_password(password: str, method: str | None = None) -> str:
+    """The stored form of ``password`` (salted, with its method and cost), by ``method`` or the default."""
+    return generate_password_hash(password, method=method or DEFAULT_HASH_METHOD)
