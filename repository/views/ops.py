@@ -8,6 +8,7 @@ anonymous visitors how busy the archive is.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import tempfile
@@ -66,8 +67,14 @@ def _database() -> dict[str, Any]:
     return {"ok": True}
 
 
+@functools.cache
+def _head() -> str:
+    """The newest revision, read once per process (new code means new processes)."""
+    return migrate.head()
+
+
 def _schema() -> dict[str, Any]:
-    revision, head = migrate.current(db.engine_of(current_app)), migrate.head()
+    revision, head = migrate.current(db.engine_of(current_app)), _head()
     if revision == head:
         return {"ok": True}
     return {"ok": False, "revision": revision, "head": head}
