@@ -251,3 +251,34 @@ def test_text_log_lines_carry_the_request_id(client, capsys):
     client.get("/healthz", headers={"X-Request-ID": "text-line-1"})
     err = capsys.readouterr().err
     assert "repository.access [text-line-1] GET /healthz 200" in err
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# rotating the secret key
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def test_a_new_secret_key_ends_sessions_and_keeps_api_tokens(app, client, people):
+    coord = people["coord"]
+    form = {"email": coord.email, "password": PASSWORD, "csrf_token": csrf(client)}
+    assert client.post("/login", data=form).status_code == 302
+    assert client.get("/review").status_code == 200
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+
+    def review_page_with(key: str) -> tuple[int, int]:
+        """The session cookie and the API token on another app over the same data, signing with ``key``."""
+        other = create_app({"DATA_DIR": app.config["DATA_DIR"], "DATABASE_URL": app.config["DATABASE_URL"],
+                            "INDEX_MODE": "sync", "TESTING": True, "SECRET_KEY": key})
+        try:
+            browser = other.test_client()
+            browser.set_cookie("session", cookie.value)
+            return (browser.get("/review").status_code,
+                    browser.get("/api/v1/reviews/due", headers=coord.headers).status_code)
+        finally:
+            other.extensions["repo"].worker.stop()
+            other.extensions["repo"].extractor.close()
+            db.engine_of(other).dispose()
+
+    assert review_page_with(app.config["SECRET_KEY"]) == (200, 200)  # the same key: still logged in
+    assert review_page_with("a-new-key-" + "0" * 54) == (302, 200)  # a new key: logged out, the token works
