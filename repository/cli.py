@@ -1,5 +1,5 @@
 """Command line (``flask --app wsgi COMMAND``): init, db upgrade / current / revision, org add, user add,
-token create, import, reindex, demo, review due."""
+token create, import, reindex, backup, restore, demo, review due."""
 
 from __future__ import annotations
 
@@ -235,6 +235,51 @@ def reindex_command() -> None:
     click.echo(f"Reindexed {count} documents.")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write one archive of the database (the audit trail included) and every stored file to FILE (a new file);
+    the app may go on serving meanwhile."""
+    from .backup import Backup
+    from .backup import BackupError
+
+    try:
+        summary = Backup(db.engine_of(current_app), current_app.extensions["repo"].store).write(file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Wrote {summary.path}: {summary.size / 1e6:.1f} MB ({summary.size} bytes), {summary.documents} documents, "
+        f"{summary.files} stored files, {summary.rows.get('audit_events', 0)} audit events, "
+        f"schema revision {summary.revision}."
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(file: Path) -> None:
+    """Restore the archive FILE (written by `backup`) into an empty database and data folder, then rebuild the
+    search index. The whole archive is checked before anything is written."""
+    from .backup import BackupError
+    from .backup import restore
+
+    try:
+        summary = restore(db.engine_of(current_app), current_app.extensions["repo"].store, file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    upgraded = f", upgraded to {summary.upgraded_to}" if summary.upgraded_to else ""
+    click.echo(
+        f"Restored {summary.documents} documents, {summary.files} stored files and "
+        f"{summary.rows.get('audit_events', 0)} audit events (schema revision {summary.revision}{upgraded})."
+    )
+    try:
+        count = _service().reindex(protocol.SYSTEM, wait=REINDEX_WAIT_SECONDS)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Reindexed {count} documents.")
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no account yet.")
@@ -271,6 +316,8 @@ def register(app: Flask) -> None:
         token_cli,
         import_command,
         reindex_command,
+        backup_command,
+        restore_command,
         demo_command,
         review_cli,
         taxonomy_cli,
