@@ -58,9 +58,8 @@ control_socket_disable = True
 accesslog = None
 errorlog = "-"
 loglevel = "info"
-_formatter = "JsonFormatter" if os.environ.get("REPOSITORY_LOG_FORMAT", "text").strip().lower() == "json" else (
-    "TextFormatter"
-)
+_json = os.environ.get("REPOSITORY_LOG_FORMAT", "text").strip().lower() == "json"
+_formatter = "JsonFormatter" if _json else "TextFormatter"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
