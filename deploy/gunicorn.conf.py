@@ -71,6 +71,5 @@ logconfig_dict = {
     "loggers": {
         "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
         "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
-        "alembic": {"level": "WARNING"},  # /readyz reads the schema revision: no two lines per probe
     },
 }

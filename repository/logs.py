@@ -29,6 +29,10 @@ FORMATS = ("json", "text")
 
 access_log = logging.getLogger("repository.access")
 
+#: Libraries whose INFO records must not be written: Flask-Limiter names the throttled key (``login:<e-mail>``),
+#: Alembic writes two lines each time /readyz reads the schema revision.
+QUIET = ("flask-limiter", "alembic")
+
 #: Attributes of every LogRecord; anything else on a record came from ``extra=`` and is written out.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName", "request_id"}
 
@@ -117,6 +121,8 @@ def configure(fmt: str) -> logging.Handler:
         root.addHandler(handler)
     handler.setFormatter(formatter(fmt))
     access_log.setLevel(logging.INFO)
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
     return handler
 
 
