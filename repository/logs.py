@@ -25,7 +25,6 @@ from typing import Any
 #: A request id accepted from the client or the proxy.
 REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 HEADER = "X-Request-ID"
-FORMATS = ("json", "text")
 
 access_log = logging.getLogger("repository.access")
 
