@@ -8,11 +8,8 @@ PORT   ?= 5000
 
 .PHONY: run test lint system-deps clean
 
-# Tests that run again on PostgreSQL when REPOSITORY_TEST_POSTGRES_URL names a server (each test gets a new
-# database): the access rules in SQL, the workflow, audit, accounts and the leak sweep.
-POSTGRES_TESTS := tests/test_access.py tests/test_protocol.py tests/test_workflow.py tests/test_review_loop.py \
-	tests/test_audit.py tests/test_audit_filters.py tests/test_sessions.py tests/test_admin.py tests/test_tokens.py \
-	tests/test_accept_suggestions.py tests/test_taxonomy_migrate.py tests/test_leak_sweep.py
+# Test processes (pytest-xdist): one per core by default.
+TEST_JOBS ?= auto
 
 # python-magic needs the C library libmagic (Debian/Ubuntu: libmagic1).
 system-deps:
@@ -41,10 +38,10 @@ test: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r repository indexer -c pyproject.toml
 	$(FLASK) taxonomy check
-	$(BIN)/pytest -q
+	env -u REPOSITORY_TEST_POSTGRES_URL $(BIN)/pytest -q -n $(TEST_JOBS)
 	@if [ -n "$$REPOSITORY_TEST_POSTGRES_URL" ]; then \
-		echo "The production path on PostgreSQL ($$REPOSITORY_TEST_POSTGRES_URL):"; \
-		$(BIN)/pytest -q $(POSTGRES_TESTS); \
+		echo "Again on PostgreSQL ($$REPOSITORY_TEST_POSTGRES_URL): every test that uses a database"; \
+		$(BIN)/pytest -q -n $(TEST_JOBS); \
 	else \
 		echo "PostgreSQL pass skipped: set REPOSITORY_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1)"; \
 	fi

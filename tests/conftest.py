@@ -23,9 +23,79 @@ from repository.services import Service
 PASSWORD = "correct horse battery staple"
 
 
-#: Set to a PostgreSQL server URL (e.g. ``postgresql+psycopg://postgres@127.0.0.1``) to run the tests that use the
-#: ``app`` fixture on PostgreSQL, each in a new database, instead of a SQLite file (``make test-postgres``).
+#: Set to a PostgreSQL server URL (e.g. ``postgresql+psycopg://postgres@127.0.0.1``) for the PostgreSQL pass: every
+#: test that uses a database runs on PostgreSQL, each app in a new database, instead of a SQLite file.
 POSTGRES_URL = os.environ.get("REPOSITORY_TEST_POSTGRES_URL", "").rstrip("/")
+
+
+#: Hash method of the accounts the tests make: scrypt at a cost of 2**10 instead of werkzeug's 2**15 (the suite
+#: makes thousands of accounts; test_passwords checks the default).
+TEST_HASH_METHOD = "scrypt:1024:8:1"
+
+
+#: Modules that use no database: the PostgreSQL pass leaves them out (the SQLite pass runs them).
+NO_DATABASE = frozenset({
+    "test_arabic.py", "test_bench_smoke.py", "test_coding.py", "test_demo_content.py", "test_deploy.py",
+    "test_extract.py", "test_fast_analyzer.py", "test_pool.py", "test_scan.py", "test_search_engine.py",
+    "test_sniff.py",
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL pass, run every test that uses a database (all but the modules of ``NO_DATABASE``)."""
+    if not POSTGRES_URL:
+        return
+    dropped = [item for item in items if item.path.name in NO_DATABASE]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item.path.name not in NO_DATABASE]
+
+
+def _server():
+    from sqlalchemy import create_engine
+
+    return create_engine(f"{POSTGRES_URL}/postgres", isolation_level="AUTOCOMMIT")
+
+
+def new_database() -> str:
+    """A new empty PostgreSQL database (its URL); dropped by ``drop_database`` or at the end of the session."""
+    from sqlalchemy import text
+
+    name = f"repository_test_{uuid.uuid4().hex[:12]}"
+    server = _server()
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    _CREATED.append(name)
+    return f"{POSTGRES_URL}/{name}"
+
+
+def drop_database(url: str) -> None:
+    """Drop a database made by ``new_database`` (connections still open are closed by the server)."""
+    from sqlalchemy import text
+
+    name = url.rsplit("/", 1)[1]
+    server = _server()
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
+    if name in _CREATED:
+        _CREATED.remove(name)
+
+
+_CREATED: list[str] = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Drop the databases a test left behind (a server test's instance, an interrupted test)."""
+    for name in list(_CREATED):
+        drop_database(f"{POSTGRES_URL}/{name}")
+
+
+def instance_database() -> dict[str, str]:
+    """Environment for a server or command-line instance (``server_utils.make_instance``): on the PostgreSQL
+    pass a new database (dropped at the end of the session), else nothing (SQLite in the data folder)."""
+    return {"REPOSITORY_DATABASE_URL": new_database()} if POSTGRES_URL else {}
 
 
 @contextmanager
@@ -34,36 +104,55 @@ def database_url() -> Iterator[str | None]:
     if not POSTGRES_URL:
         yield None
         return
-    from sqlalchemy import create_engine
-    from sqlalchemy import text
-
-    name = f"repository_test_{uuid.uuid4().hex[:12]}"
-    server = create_engine(f"{POSTGRES_URL}/postgres", isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = new_database()
     try:
-        yield f"{POSTGRES_URL}/{name}"
+        yield url
     finally:
-        with server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+        drop_database(url)
+
+
+def start_app(data_dir: Path, init: bool = True, **config):
+    """An application on ``data_dir`` and this pass's database (SQLite in the folder, or a new PostgreSQL
+    database), initialised with ``init`` unless told otherwise; ``stop_app`` ends it. ``config`` adds or
+    overrides settings (``INDEX_MODE`` is ``sync`` unless given)."""
+    settings = {"DATA_DIR": str(data_dir), "INDEX_MODE": "sync", "TESTING": True,
+                "PASSWORD_HASH_METHOD": TEST_HASH_METHOD}
+    if POSTGRES_URL and "DATABASE_URL" not in config:
+        settings["DATABASE_URL"] = new_database()
+    settings.update(config)
+    app = create_app(settings)
+    if init:
+        result = app.test_cli_runner().invoke(args=["init"])
+        assert result.exit_code == 0, result.output
+    return app
+
+
+def stop_app(app, drop: bool = True) -> None:
+    """Stop an app of ``start_app``: its index thread, extraction workers, connections and (with ``drop``) its
+    test database; an app started again on the same data passes ``DATABASE_URL=app.config["DATABASE_URL"]``."""
+    app.extensions["repo"].worker.stop()
+    app.extensions["repo"].extractor.close()
+    db.engine_of(app).dispose()
+    url = app.config.get("DATABASE_URL", "")
+    if drop and POSTGRES_URL and url.rsplit("/", 1)[-1] in _CREATED:
+        drop_database(url)
+
+
+@contextmanager
+def make_app(data_dir: Path, init: bool = True, **config) -> Iterator:
+    """``start_app`` … ``stop_app`` as a context."""
+    app = start_app(data_dir, init, **config)
+    try:
+        yield app
+    finally:
+        stop_app(app)
 
 
 @pytest.fixture
 def app(tmp_path):
     """A fresh application with its own data folder; the index is updated before each request returns."""
-    with database_url() as url:
-        config = {"DATA_DIR": str(tmp_path / "data"), "INDEX_MODE": "sync", "TESTING": True}
-        if url:
-            config["DATABASE_URL"] = url
-        app = create_app(config)
-        runner = app.test_cli_runner()
-        result = runner.invoke(args=["init"])
-        assert result.exit_code == 0, result.output
+    with make_app(tmp_path / "data") as app:
         yield app
-        app.extensions["repo"].worker.stop()
-        app.extensions["repo"].extractor.close()
-        db.engine_of(app).dispose()
 
 
 @pytest.fixture

@@ -165,7 +165,7 @@ def test_csv_export(app, client, people):
     everything = audit(client, coord)
     rows = read_csv(client.get("/api/v1/audit.csv", headers=coord.headers))
     assert len(rows) == everything["total"]
-    assert list(rows[0]) == ["at", "actor", "action", "document_id", "ip", "detail"]
+    assert list(rows[0]) == ["at", "actor", "action", "document_id", "ip", "detail", "request_id"]
     assert [row["action"] for row in rows] == [e["action"] for e in everything["events"]]
     # no cell starts with a formula character
     for row in rows:

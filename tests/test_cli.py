@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from conftest import PASSWORD
 from conftest import login
+from conftest import start_app
+from conftest import stop_app
 from filefactory import make_docx
 from filefactory import make_exe
 from filefactory import make_pdf
 from filefactory import make_txt
 
-from repository import create_app
 from repository import db
 from repository.demo_content import DEMO_DOCUMENTS
 from repository.demo_content import DEMO_USERS
@@ -305,8 +306,8 @@ def test_real_flask_process(tmp_path):
     token = made.stdout.strip().splitlines()[-1]
     assert TOKEN_RE.match(token)
 
-    # the token works on the API of an app over the same data folder
-    app = create_app({"DATA_DIR": str(data_dir), "INDEX_MODE": "sync", "TESTING": True})
+    # the token works on the API of an app over the same data folder (and its SQLite database)
+    app = start_app(data_dir, init=False, DATABASE_URL=f"sqlite:///{data_dir / 'repository.sqlite3'}")
     try:
         client = app.test_client()
         r = client.post("/api/v1/documents", headers=bearer(token), content_type="multipart/form-data",
@@ -315,8 +316,7 @@ def test_real_flask_process(tmp_path):
         assert r.json["org"] == "DRC" and r.json["uploaded_by"] == "p@drc.example.org"
         assert login(client, "p@drc.example.org").status_code == 302
     finally:
-        app.extensions["repo"].worker.stop()
-        db.engine_of(app).dispose()
+        stop_app(app)
 
 
 def test_init_refuses_a_database_of_an_older_version(app, runner):

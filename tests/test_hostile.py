@@ -34,14 +34,13 @@ import pytest
 from conftest import World
 from conftest import csrf
 from conftest import login
+from conftest import make_app
 from conftest import text_report
 from conftest import upload
 from markupsafe import escape
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from repository import create_app
-from repository import db
 from repository.sniff import UnsupportedType
 from repository.sniff import sniff_file
 
@@ -381,12 +380,8 @@ def test_hostile_filenames_are_stored_sanitised_and_downloaded_safely(uploader):
 @pytest.fixture
 def small_app(tmp_path):
     """An app that accepts uploads of at most 1 MB."""
-    app = create_app({"DATA_DIR": str(tmp_path / "small"), "INDEX_MODE": "sync", "TESTING": True, "MAX_UPLOAD_MB": 1})
-    result = app.test_cli_runner().invoke(args=["init"])
-    assert result.exit_code == 0, result.output
-    yield app
-    app.extensions["repo"].worker.stop()
-    db.engine_of(app).dispose()
+    with make_app(tmp_path / "small", MAX_UPLOAD_MB=1) as app:
+        yield app
 
 
 @pytest.mark.parametrize("channel", CHANNELS)

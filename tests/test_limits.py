@@ -10,23 +10,17 @@ from account_utils import page_token
 from account_utils import post_form
 from conftest import PASSWORD
 from conftest import World
-
-from repository import create_app
-from repository import db
+from conftest import make_app
+from conftest import start_app
+from conftest import stop_app
 
 
 @pytest.fixture
 def tight_app(tmp_path):
     """An app with small limits, so that tests reach them quickly."""
-    app = create_app({
-        "DATA_DIR": str(tmp_path / "data"), "INDEX_MODE": "sync", "TESTING": True,
-        "RATELIMIT_LOGIN_PER_ACCOUNT": "3 per minute", "RATELIMIT_LOGIN_PER_ADDRESS": "6 per minute",
-        "RATELIMIT_UPLOAD": "3 per minute",
-    })
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
-    yield app
-    app.extensions["repo"].worker.stop()
-    db.engine_of(app).dispose()
+    with make_app(tmp_path / "data", RATELIMIT_LOGIN_PER_ACCOUNT="3 per minute",
+                  RATELIMIT_LOGIN_PER_ADDRESS="6 per minute", RATELIMIT_UPLOAD="3 per minute") as app:
+        yield app
 
 
 @pytest.fixture
@@ -80,9 +74,8 @@ def test_uploads_are_limited_per_account(tight_app, people):
 
 
 def test_rate_limits_off_lifts_upload_limits_but_not_login_throttling(tmp_path):
-    app = create_app({"DATA_DIR": str(tmp_path / "d"), "INDEX_MODE": "sync", "TESTING": True, "RATE_LIMITS": False,
-                      "RATELIMIT_UPLOAD": "1 per minute", "RATELIMIT_LOGIN_PER_ACCOUNT": "1 per minute"})
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    app = start_app(tmp_path / "d", RATE_LIMITS=False, RATELIMIT_UPLOAD="1 per minute",
+                    RATELIMIT_LOGIN_PER_ACCOUNT="1 per minute")
     try:
         partner = World(app).account("p@drc.example.org", "partner", "DRC")
         client = app.test_client()
@@ -90,8 +83,7 @@ def test_rate_limits_off_lifts_upload_limits_but_not_login_throttling(tmp_path):
         assert attempt(app, partner.email, "wrong password xx").status_code == 401
         assert attempt(app, partner.email, "wrong password xx").status_code == 429
     finally:
-        app.extensions["repo"].worker.stop()
-        db.engine_of(app).dispose()
+        stop_app(app)
 
 
 def test_oversized_query_strings_are_414(client):
@@ -121,10 +113,7 @@ def test_long_login_fields_get_the_ordinary_answer(app, world):
 
 
 def _proxied_app(tmp_path, proxies):
-    app = create_app({"DATA_DIR": str(tmp_path / f"p{proxies}"), "INDEX_MODE": "sync", "TESTING": True,
-                      "TRUSTED_PROXIES": proxies, "RATELIMIT_LOGIN_PER_ADDRESS": "2 per minute"})
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
-    return app
+    return start_app(tmp_path / f"p{proxies}", TRUSTED_PROXIES=proxies, RATELIMIT_LOGIN_PER_ADDRESS="2 per minute")
 
 
 @pytest.mark.parametrize("proxies", [0, 1])
@@ -143,13 +132,10 @@ def test_forwarded_addresses_count_only_behind_trusted_proxies(tmp_path, proxies
         # behind one trusted proxy each forwarded address has its own budget
         assert statuses == ([401, 401, 429, 429] if proxies == 0 else [401] * 4)
     finally:
-        app.extensions["repo"].worker.stop()
-        db.engine_of(app).dispose()
+        stop_app(app)
 
 
 def test_redis_storage_is_accepted(tmp_path):
-    app = create_app({"DATA_DIR": str(tmp_path / "r"), "INDEX_MODE": "sync", "TESTING": True,
-                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    app = start_app(tmp_path / "r", init=False, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
     assert app.config["RATELIMIT_STORAGE_URI"].startswith("redis://")
-    app.extensions["repo"].worker.stop()
-    db.engine_of(app).dispose()
+    stop_app(app)

@@ -10,9 +10,8 @@ import uuid
 import pytest
 from account_utils import post_form
 from conftest import World
-
-from repository import create_app
-from repository import db
+from conftest import start_app
+from conftest import stop_app
 
 redis = pytest.importorskip("redis", reason="the redis extra is not installed")
 URL = "redis://127.0.0.1:6379/15"
@@ -31,13 +30,9 @@ def redis_client():
 
 def test_failed_logins_are_counted_in_redis(tmp_path, redis_client):
     prefix = f"test-{uuid.uuid4().hex}"
-    app = create_app({
-        "DATA_DIR": str(tmp_path / "data"), "INDEX_MODE": "sync", "TESTING": True,
-        "RATELIMIT_STORAGE_URI": URL, "RATELIMIT_KEY_PREFIX": prefix,
-        "RATELIMIT_LOGIN_PER_ACCOUNT": "3 per minute",
-    })
+    app = start_app(tmp_path / "data", RATELIMIT_STORAGE_URI=URL, RATELIMIT_KEY_PREFIX=prefix,
+                    RATELIMIT_LOGIN_PER_ACCOUNT="3 per minute")
     try:
-        assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
         account = World(app).account("partner@drc.example.org", "partner", "DRC")
 
         def attempt(password: str) -> int:
@@ -53,5 +48,4 @@ def test_failed_logins_are_counted_in_redis(tmp_path, redis_client):
     finally:
         for key in redis_client.scan_iter(f"*{prefix}*"):
             redis_client.delete(key)
-        app.extensions["repo"].worker.stop()
-        db.engine_of(app).dispose()
+        stop_app(app)

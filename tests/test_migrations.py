@@ -119,13 +119,31 @@ def load_release_dump(data_dir: Path) -> Path:
     return path
 
 
-def rows(path: Path) -> list[str]:
-    """Every row of every table but Alembic's, as SQL text (the data, independent of the schema statements)."""
+def columns(path: Path) -> dict[str, list[str]]:
+    """The columns of every table but Alembic's."""
     conn = sqlite3.connect(path)
     try:
-        return [
-            line for line in conn.iterdump() if line.startswith("INSERT INTO") and migrate.VERSION_TABLE not in line
-        ]
+        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {
+            t: [c[1] for c in conn.execute(f'PRAGMA table_info("{t}")')]
+            for t in sorted(tables)
+            if t != migrate.VERSION_TABLE and not t.startswith("sqlite_")
+        }
+    finally:
+        conn.close()
+
+
+def rows(path: Path, of: dict[str, list[str]]) -> dict[str, list[tuple]]:
+    """Every row of the tables and columns ``of`` names, in rowid order: the data of a release can be compared
+    after migrations that added columns."""
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            table: conn.execute(
+                "SELECT " + ", ".join(f'"{c}"' for c in names) + f' FROM "{table}" ORDER BY rowid'
+            ).fetchall()
+            for table, names in of.items()
+        }
     finally:
         conn.close()
 
@@ -184,9 +202,10 @@ def test_a_previous_release_database_upgrades_without_loss(tmp_path):
     path = load_release_dump(tmp_path / "data")
     with make_app(tmp_path / "data") as app:  # (a new index folder: the app queues a rebuild)
         engine = db.engine_of(app)
-        data_before = rows(path)
-        assert any(line.startswith('INSERT INTO "api_tokens"') for line in data_before)
-        assert sum(line.startswith('INSERT INTO "documents"') for line in data_before) >= 10
+        release_columns = columns(path)
+        data_before = rows(path, release_columns)
+        assert data_before["api_tokens"]
+        assert len(data_before["documents"]) >= 10
         counts_before, hashes_before = counts(engine), document_hashes(engine)
         assert migrate.current(engine) is None
 
@@ -200,11 +219,15 @@ def test_a_previous_release_database_upgrades_without_loss(tmp_path):
         assert document_hashes(engine) == hashes_before
         assert differences_from_models(engine) == []
         engine.dispose()
-        assert rows(path) == data_before
+        assert rows(path, release_columns) == data_before
+        # columns added since the release are empty in its rows
+        added = {t: [c for c in cols if c not in release_columns[t]] for t, cols in columns(path).items()}
+        for table, names in ((t, n) for t, n in added.items() if n):
+            assert all(value is None for row in rows(path, {table: names})[table] for value in row), table
 
         assert "up to date" in cli(app, "db", "upgrade").output
         engine.dispose()
-        assert rows(path) == data_before
+        assert rows(path, release_columns) == data_before
 
         assert "Initialised" in cli(app, "init").output  # and the index is rebuilt from the upgraded database
         after_init = counts(engine)
@@ -243,8 +266,8 @@ SECOND_REVISION = '''"""A test revision: documents gain a column, in a table reb
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{revision}"
+down_revision = "{down_revision}"
 branch_labels = None
 depends_on = None
 
@@ -263,12 +286,22 @@ def downgrade() -> None:
 
 @pytest.fixture
 def second_revision(tmp_path, monkeypatch) -> str:
-    """The package's migrations plus a revision 0002 that rebuilds ``documents`` (the newest release's head)."""
+    """The package's migrations plus a revision after their head that rebuilds ``documents`` (the newest
+    release's head); returns its id."""
+    head = migrate.head()
+    revision = next_revision(head)
     location = tmp_path / "migrations"
     shutil.copytree(migrate.SCRIPT_LOCATION, location, ignore=shutil.ignore_patterns("__pycache__"))
-    (location / "versions" / "0002_test.py").write_text(SECOND_REVISION)
+    (location / "versions" / f"{revision}_test.py").write_text(
+        SECOND_REVISION.format(revision=revision, down_revision=head)
+    )
     monkeypatch.setattr(migrate, "SCRIPT_LOCATION", location)
-    return "0002"
+    return revision
+
+
+def next_revision(revision: str) -> str:
+    """The id ``db revision`` gives the revision after ``revision``."""
+    return f"{int(revision) + 1:04d}"
 
 
 def test_init_refuses_an_older_revision_and_upgrade_keeps_every_row(tmp_path, second_revision):
@@ -284,10 +317,10 @@ def test_init_refuses_an_older_revision_and_upgrade_keeps_every_row(tmp_path, se
         assert migrate.head() == second_revision and not migrate.is_at_head(engine)
 
         refusal = cli(app, "init", ok=False)
-        assert "revision 0001" in refusal.output and "0002" in refusal.output
+        assert "revision 0001" in refusal.output and second_revision in refusal.output
         assert "flask --app wsgi db upgrade" in refusal.output
 
-        assert "from 0001 to 0002" in cli(app, "db", "upgrade").output
+        assert f"from 0001 to {second_revision}" in cli(app, "db", "upgrade").output
         assert migrate.is_at_head(engine)
         assert counts(engine) == counts_before and counts_before["document_codes"] > 0
         assert document_hashes(engine) == hashes_before
@@ -298,7 +331,8 @@ def test_init_refuses_an_older_revision_and_upgrade_keeps_every_row(tmp_path, se
 
 
 def test_db_revision_finds_nothing_to_do_on_a_database_at_head(tmp_path, monkeypatch):
-    """The contributors' command: on a database at head, the models differ from revision 0001 in nothing."""
+    """The contributors' command: on a database at head, the models differ from the newest revision in nothing."""
+    head = migrate.head()
     location = tmp_path / "migrations"
     shutil.copytree(migrate.SCRIPT_LOCATION, location, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(migrate, "SCRIPT_LOCATION", location)
@@ -307,11 +341,11 @@ def test_db_revision_finds_nothing_to_do_on_a_database_at_head(tmp_path, monkeyp
         assert "db upgrade" in refusal.output
         cli(app, "init")
         result = cli(app, "db", "revision", "-m", "nothing changed")
-        written = location / "versions" / "0002_nothing_changed.py"
+        written = location / "versions" / f"{next_revision(head)}_nothing_changed.py"
         assert str(written) in result.output
         script = written.read_text()
-        assert "down_revision = '0001'" in script
+        assert f"down_revision = '{head}'" in script
         upgrade_body = script.split("def upgrade() -> None:")[1].split("def downgrade")[0]
         statements = [line.strip() for line in upgrade_body.splitlines() if line.strip() and "#" not in line]
         assert statements == ["pass"], upgrade_body
-        assert migrate.head() == "0002"
+        assert migrate.head() == next_revision(head)

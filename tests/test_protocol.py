@@ -8,6 +8,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from conftest import database_url
 from sqlalchemy import create_engine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -127,8 +128,17 @@ GRANTS = [((), ()), ((GRANTED_ORG,), ()), ((), (GRANTED_PERSON,)), ((GRANTED_ORG
 
 
 def test_three_forms_agree(tmp_path):
-    """For every state x level x grants x actor, can_view == labels/principals == SQL filter."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    """For every state x level x grants x actor, can_view == labels/principals == SQL filter (on this pass's
+    database: SQLite, or PostgreSQL in the PostgreSQL pass)."""
+    with database_url() as url:
+        engine = create_engine(url or f"sqlite:///{tmp_path / 'p.sqlite3'}")
+        try:
+            _three_forms_agree(engine)
+        finally:
+            engine.dispose()
+
+
+def _three_forms_agree(engine) -> None:
     Base.metadata.create_all(engine)
     with Session(engine) as s:
         for org_id in (OWNER_ORG, OTHER_ORG, GRANTED_ORG):

@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import instance_database
+from conftest import start_app
+from conftest import stop_app
 from server_utils import AccountSpec
 from server_utils import Instance
 from server_utils import Server
@@ -113,7 +116,7 @@ def test_concurrent_uploads_all_succeed_and_become_searchable(tmp_path, servers,
     """48 uploads from 12 concurrent clients against gunicorn with 3 workers: all 201, all searchable within
     30 s, no lock error in any log."""
     rng = random.Random()
-    inst = make_instance(tmp_path / "data", [PARTNER])
+    inst = make_instance(tmp_path / "data", [PARTNER], **instance_database())
     server = start(servers, inst, "gunicorn-concurrent.log")
     token = inst.tokens[PARTNER.email]
     common = word(rng)
@@ -176,7 +179,7 @@ def test_sigkill_loses_no_acknowledged_upload(tmp_path, servers, record_property
     with 201: after a restart each of those documents downloads intact and becomes searchable without a manual
     reindex."""
     rng = random.Random()
-    inst = make_instance(tmp_path / "data", [PARTNER])
+    inst = make_instance(tmp_path / "data", [PARTNER], **instance_database())
     server = start(servers, inst, "gunicorn-before-kill.log")
     token = inst.tokens[PARTNER.email]
     common = word(rng)
@@ -416,7 +419,7 @@ def test_reindex_on_a_populated_instance_changes_no_search_answer(tmp_path, serv
     """``reindex`` on a populated instance (while the server runs) changes no search answer, for any role."""
     rng = random.Random()
     t_setup = time.monotonic()
-    inst = make_instance(tmp_path / "data", [ALPHA, BETA, STAFF, COORD])
+    inst = make_instance(tmp_path / "data", [ALPHA, BETA, STAFF, COORD], **instance_database())
     server = start(servers, inst, "gunicorn-reindex.log")
     t_populate = time.monotonic()
     vocab, ids = populate(server.base, inst, tmp_path, rng)
@@ -499,15 +502,13 @@ def test_a_stale_outbox_read_never_deletes_a_newer_row(tmp_path):
 
     from indexer.index import SearchIndex
     from indexer.index import SearchRequest
-    from repository import create_app
     from repository import db
     from repository import protocol
     from repository.indexing import IndexWorker
     from repository.models import IndexOutbox
     from repository.services import Service
 
-    app = create_app({"DATA_DIR": str(tmp_path / "data"), "INDEX_MODE": "manual", "TESTING": True})
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    app = start_app(tmp_path / "data", INDEX_MODE="manual")
     repo = app.extensions["repo"]
     make_session = app.extensions["db_sessionmaker"]
     svc = Service(repo, make_session(), ip="test")
@@ -546,7 +547,7 @@ def test_a_stale_outbox_read_never_deletes_a_newer_row(tmp_path):
     repo.worker.drain(timeout=10)
     found = [h["doc"].id for h in svc.search(actor, SearchRequest(text=second_word))["hits"]]
     svc.session.close()
-    db.engine_of(app).dispose()
+    stop_app(app)
     assert found == [second_id], (
         f"the row queued for document {second_id} was deleted by a worker that applied document {first_id} "
         f"(outbox rows after the stale apply: {rows})"

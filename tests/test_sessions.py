@@ -10,9 +10,8 @@ from account_utils import post_form
 from account_utils import replay
 from account_utils import session_cookie
 from conftest import PASSWORD
-
-from repository import create_app
-from repository import db
+from conftest import start_app
+from conftest import stop_app
 
 NEW_PASSWORD = "violet lantern harbour 2026"
 
@@ -114,8 +113,7 @@ def test_cookie_flags_without_https(app, people):
 def test_cookie_flags_with_https(tmp_path):
     from conftest import World
 
-    app = create_app({"DATA_DIR": str(tmp_path / "https"), "INDEX_MODE": "sync", "TESTING": True, "HTTPS": True})
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    app = start_app(tmp_path / "https", HTTPS=True)
     try:
         account = World(app).account("p@drc.example.org", "partner", "DRC")
         browser = app.test_client()
@@ -132,8 +130,7 @@ def test_cookie_flags_with_https(tmp_path):
         assert r.headers["Strict-Transport-Security"].startswith("max-age=")
         assert browser.get("/account", base_url="https://localhost").status_code == 200
     finally:
-        app.extensions["repo"].worker.stop()
-        db.engine_of(app).dispose()
+        stop_app(app)
 
 
 def test_https_setting_comes_from_the_environment():

@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import World
+from conftest import start_app
+from conftest import stop_app
 from conftest import upload
-
-from repository import create_app
-from repository import db
 
 TAXONOMY = Path(__file__).resolve().parent.parent / "taxonomy.yaml"
 OLD_THEME = "theme:old_hlp"
@@ -43,16 +42,12 @@ def variant(path: Path, *, retired: bool, replacement: str = "ds_hlp") -> Path:
     return path
 
 
-def make_app(data_dir: Path, taxonomy: Path):
-    app = create_app({"DATA_DIR": str(data_dir), "INDEX_MODE": "sync", "TESTING": True, "TAXONOMY_PATH": str(taxonomy)})
-    result = app.test_cli_runner().invoke(args=["init"])
-    assert result.exit_code == 0, result.output
-    return app
+def make_app(data_dir: Path, taxonomy: Path, **config):
+    return start_app(data_dir, TAXONOMY_PATH=str(taxonomy), **config)
 
 
-def close(app) -> None:
-    app.extensions["repo"].worker.stop()
-    db.engine_of(app).dispose()
+def close(app, drop: bool = True) -> None:
+    stop_app(app, drop)
 
 
 def hits(client, headers=None, **params) -> set[int]:
@@ -91,8 +86,8 @@ def migrated_world(tmp_path):
         json={"action": "release", "level": "public", "rationale": "Aggregated figures."},
     )
     assert r.status_code == 200, r.json
-    close(before)
-    after = make_app(data, variant(tmp_path / "after.yaml", retired=True))
+    close(before, drop=False)  # the same database, restarted with another vocabulary
+    after = make_app(data, variant(tmp_path / "after.yaml", retired=True), DATABASE_URL=before.config["DATABASE_URL"])
     yield after, ids, partner, coordinator
     close(after)
 

@@ -14,22 +14,18 @@ from account_utils import post_form
 from account_utils import totp_secret_of
 from conftest import PASSWORD
 from conftest import World
+from conftest import make_app
 from conftest import svc
 from sqlalchemy import select
 
-from repository import create_app
-from repository import db
 from repository.models import RecoveryCode
 
 
 @pytest.fixture
 def app2fa(tmp_path):
     """An app with REPOSITORY_REQUIRE_2FA on."""
-    app = create_app({"DATA_DIR": str(tmp_path / "data"), "INDEX_MODE": "sync", "TESTING": True, "REQUIRE_2FA": True})
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
-    yield app
-    app.extensions["repo"].worker.stop()
-    db.engine_of(app).dispose()
+    with make_app(tmp_path / "data", REQUIRE_2FA=True) as app:
+        yield app
 
 
 @pytest.fixture
