@@ -32,7 +32,7 @@ run: $(BIN)/.installed-run
 	$(FLASK) init
 	$(FLASK) demo --if-empty
 	$(FLASK) demo --logins
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --timeout 60 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --timeout 60 wsgi:app
 
 test: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
