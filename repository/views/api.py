@@ -19,6 +19,8 @@ from ..limits import UPLOAD
 from ..limits import caller_key
 from ..limits import limiter
 from ..limits import limits_off
+from ..openapi import spec as openapi_spec
+from ..protocol import NOT_FOUND_MESSAGE
 from ..serialize import comment_json
 from ..serialize import document_json
 from ..serialize import event_json
@@ -27,6 +29,7 @@ from ..serialize import hit_json
 from ..services import ServiceError
 from ..services import parse_date
 from .common import audit_filters
+from .common import beyond_document_ids
 from .common import csv_response
 from .common import error_body
 from .common import repo
@@ -36,6 +39,14 @@ from .common import today
 from .common import too_large_message
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.url_value_preprocessor
+def _document_id(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """An id larger than any document's is the 404 of a missing document, not a database error."""
+    doc_id = (values or {}).get("doc_id")
+    if isinstance(doc_id, str) and beyond_document_ids(doc_id):
+        raise ServiceError(404, "not_found", NOT_FOUND_MESSAGE)
 
 
 @bp.errorhandler(ServiceError)
@@ -79,7 +90,27 @@ def _json_body() -> dict[str, Any]:
         data = None
     if not isinstance(data, dict):
         raise ServiceError(400, "bad_request", "The body must be a JSON object.")
+    if _has_lone_surrogate(data):  # "\ud800" is valid JSON but no text: the database cannot store it
+        raise ServiceError(400, "bad_request", "The body must not contain lone surrogates (\\ud800-\\udfff).")
     return data
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    """Whether a decoded JSON value holds a string (or key) that is not encodable text."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
 
 
 @bp.post("/documents")
@@ -269,6 +300,12 @@ def audit_csv():
     """Every audit event matching the filters, as CSV (coordinators)."""
     events = service().audit_export(api_actor(), audit_filters(request.args))
     return csv_response(events_csv(events), "audit.csv")
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API, for anyone: it describes routes, not documents."""
+    return jsonify(openapi_spec(request.script_root + (bp.url_prefix or "")))
 
 
 @bp.route("/<path:_rest>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])

@@ -22,6 +22,17 @@ from ..services import ServiceError
 from ..services import parse_date
 from ..taxonomy import Taxonomy
 
+#: The largest document id there can be (the id column is a 32-bit integer on PostgreSQL).
+MAX_DOCUMENT_ID = 2**31 - 1
+
+
+def beyond_document_ids(value: str) -> bool:
+    """Whether ``value`` reads as a whole number larger than any document id (the database cannot compare it)."""
+    try:
+        return int(value) > MAX_DOCUMENT_ID
+    except ValueError:
+        return False  # not a number (or too long to be one): refused or not found elsewhere
+
 
 def repo() -> Repo:
     """The app's :class:`~repository.services.Repo`."""
@@ -149,12 +160,19 @@ def too_large_message() -> str:
 
 def audit_filters(args: MultiDict) -> AuditFilter:
     """The audit trail's filters from a query string: ``document``, ``actor`` (e-mail), ``action``, ``from``, ``to``."""
+    document = args.get("document") or None
+    if document is not None and beyond_document_ids(document):
+        raise ServiceError(400, "bad_request", "document must be a document id.")
+    date_from = parse_date(args.get("from") or None, "from")
+    date_to = parse_date(args.get("to") or None, "to")
+    if date_to == dt.date.max:
+        date_to = None  # no day after it to stop before (it overflowed): the same as no upper bound
     return AuditFilter(
-        document=args.get("document") or None,
+        document=document,
         actor_email=args.get("actor") or None,
         action=args.get("action") or None,
-        date_from=parse_date(args.get("from") or None, "from"),
-        date_to=parse_date(args.get("to") or None, "to"),
+        date_from=date_from,
+        date_to=date_to,
     )
 
 
