@@ -27,6 +27,7 @@ from werkzeug.security import check_password_hash
 from . import db
 from . import passwords
 from . import protocol
+from .models import MAX_ID
 from .models import ApiToken
 from .models import Organisation
 from .models import RecoveryCode
@@ -106,7 +107,7 @@ class Accounts:
             uid = int(user_id)
         except (TypeError, ValueError):
             uid = 0
-        user = self.session.get(User, uid) if 0 < uid < 2**53 else None
+        user = self.session.get(User, uid) if 0 < uid <= MAX_ID else None
         if user is None:
             raise ServiceError(404, "not_found", "No such account.")
         return user
@@ -354,7 +355,7 @@ class Accounts:
         except (TypeError, ValueError):
             tid = 0
         with db.write(self.session):
-            row = self.session.get(ApiToken, tid) if 0 < tid < 2**53 else None
+            row = self.session.get(ApiToken, tid) if 0 < tid <= MAX_ID else None
             if row is None or not protocol.is_self(actor, row.user_id):
                 raise ServiceError(404, "not_found", "No such token.")
             if not row.revoked:

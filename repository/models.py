@@ -23,6 +23,9 @@ from sqlalchemy.orm import relationship
 
 from .db import Base
 
+#: The largest id a row can have (ids are 32-bit integers on PostgreSQL): larger ones name nothing.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> dt.datetime:
     """The current time, timezone-aware UTC."""

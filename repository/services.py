@@ -41,6 +41,7 @@ from .coding import accept_suggestions as merge_accepted_codes
 from .coding import alias_lookup
 from .indexing import IndexWorker
 from .logs import current_request_id
+from .models import MAX_ID
 from .models import ApiToken
 from .models import AuditEvent
 from .models import Comment
@@ -252,7 +253,7 @@ class AuditFilter:
                 doc_id = int(self.document)
             except (TypeError, ValueError):
                 raise ServiceError(400, "bad_request", "document must be a document id.") from None
-            if not 0 < doc_id <= 2**53:
+            if not 0 < doc_id <= MAX_ID:
                 raise ServiceError(400, "bad_request", "document must be a document id.")
             stmt = stmt.where(AuditEvent.document_id == doc_id)
         if self.actor_email:
@@ -323,7 +324,7 @@ class Service:
             doc_id = int(document_id)
         except (TypeError, ValueError):
             return None
-        if doc_id <= 0 or doc_id > 2**53:
+        if doc_id <= 0 or doc_id > MAX_ID:
             return None
         return self.session.get(Document, doc_id)
 

@@ -915,3 +915,14 @@ def test_server_stays_responsive_after_hostile_input(app, client, world, tmp_pat
     assert page.status_code == 200 and f'/documents/{doc_id}"' in page.get_data(as_text=True)
     data, _headers = api.download(doc_id)
     assert b"Zuwara" in data
+
+
+@pytest.mark.parametrize("doc_id", ["2147483648", "9007199254740993", "99999999999999999999999", "-1", "0"])
+def test_ids_beyond_any_row_are_404_on_pages_and_api(client, coordinator, doc_id):
+    """Ids no row can have (the id column is 32 bits on PostgreSQL) are "no such document", never a 500."""
+    assert login(client, coordinator.email).status_code == 302
+    for path in (f"/documents/{doc_id}", f"/documents/{doc_id}/file"):
+        assert client.get(path).status_code == 404, path
+    for path in (f"/api/v1/documents/{doc_id}", f"/api/v1/documents/{doc_id}/file"):
+        r = client.get(path, headers=coordinator.headers)
+        assert r.status_code == 404 and r.get_json()["error"] == "not_found", path

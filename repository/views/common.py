@@ -15,6 +15,7 @@ from indexer.index import SORTS
 from indexer.index import SearchRequest
 
 from ..db import get_session
+from ..models import MAX_ID
 from ..services import AuditFilter
 from ..services import Repo
 from ..services import Service
@@ -23,7 +24,7 @@ from ..services import parse_date
 from ..taxonomy import Taxonomy
 
 #: The largest document id there can be (the id column is a 32-bit integer on PostgreSQL).
-MAX_DOCUMENT_ID = 2**31 - 1
+MAX_DOCUMENT_ID = MAX_ID
 
 
 def beyond_document_ids(value: str) -> bool:
