@@ -217,7 +217,7 @@ def parse_user_query(schema: Schema, text: str) -> Q.Query | None:
     _check_shape(text)
     try:
         q = make_parser(schema).parse(text)
-    except (RecursionError, ValueError) as exc:
+    except (RecursionError, ValueError, IndexError) as exc:  # IndexError: Whoosh's parser on "NOT NOT a"
         raise QueryError("The query could not be understood.") from exc
     if q is None or q is Q.NullQuery:
         return None

@@ -452,9 +452,6 @@ def test_an_id_beyond_the_id_column_is_a_404_not_a_500(api):
     _call(api, "coordinator", "GET", "/audit", 200, query={"document": 2**31 - 1})
 
 
-@pytest.mark.xfail(raises=IndexError, strict=True,
-                   reason="the query parser crashes (indexer/index.py parse_user_query: add IndexError to the "
-                          "exceptions it turns into QueryError); a 500, not yet fixed")
 def test_a_query_of_operators_only_is_a_400(api):
     r = _call(api, "anonymous", "GET", "/search", 400, query={"q": "NOT NOT a"})
     assert r["error"] == "bad_query"
