@@ -58,11 +58,11 @@ def _obj(properties: dict[str, Schema], required: tuple[str, ...] = (), **extra:
 
 
 DATE: Schema = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
-# UTC. Read back from SQLite the offset is missing (the column type keeps none there), so it is optional here.
 DATE_TIME: Schema = {
     "type": "string",
-    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$",
-    "description": "ISO 8601, UTC.",
+    "format": "date-time",
+    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$",
+    "description": "ISO 8601 in UTC, with its offset (+00:00).",
 }
 LEVEL: Schema = {"type": "string", "enum": list(protocol.LEVELS)}
 CODES_BY_FACET: Schema = {

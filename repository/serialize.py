@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable
@@ -14,6 +15,14 @@ from .models import Comment
 from .models import Document
 from .protocol import Actor
 from .taxonomy import Taxonomy
+
+
+def timestamp(value: dt.datetime) -> str:
+    """ISO 8601 in UTC with its offset (``+00:00``): SQLite gives stored times back without a zone, so a naive
+    value is UTC as it was written (every time the app stores is UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat()
 
 
 def document_json(actor: Actor, doc: Document, taxonomy: Taxonomy) -> dict[str, Any]:
@@ -28,7 +37,7 @@ def document_json(actor: Actor, doc: Document, taxonomy: Taxonomy) -> dict[str, 
         "size": doc.file.size,
         "sha256": doc.sha256,
         "org": doc.org.acronym,
-        "uploaded_at": doc.uploaded_at.isoformat(),
+        "uploaded_at": timestamp(doc.uploaded_at),
         "published": doc.published.isoformat() if doc.published else None,
         "state": doc.state,
         "level": doc.level,
@@ -71,7 +80,7 @@ def comment_json(comment: Comment) -> dict[str, Any]:
     """One message of a document's review exchange."""
     return {
         "id": comment.id,
-        "at": comment.at.isoformat(),
+        "at": timestamp(comment.at),
         "author": comment.author_email,
         "org": comment.author_org,
         "role": comment.author_role,
@@ -97,7 +106,7 @@ def hit_json(doc: Any, snippet: str, taxonomy: Taxonomy) -> dict[str, Any]:
 def event_json(event: AuditEvent) -> dict[str, Any]:
     """One audit event."""
     return {
-        "at": event.at.isoformat(),
+        "at": timestamp(event.at),
         "actor": event.actor_email,
         "action": event.action,
         "document_id": event.document_id,
@@ -128,7 +137,7 @@ def events_csv(events: Iterable[AuditEvent]) -> str:
         writer.writerow(
             csv_cell(value)
             for value in (
-                event.at.isoformat(),
+                timestamp(event.at),
                 event.actor_email or "",
                 event.action,
                 event.document_id if event.document_id is not None else "",
