@@ -21,7 +21,7 @@ and ``sys`` are loaded at that point, and no file has been opened):
 Protocol. A request is one JSON line on stdin: ``{"id": N, "path": ..., "mime": ..., "post_args": {...}}``
 (``post_args`` optional). Every answer is a frame: a 4-byte big-endian length, then that many bytes of UTF-8 JSON:
 
-* ``{"ok": true, "id": ID, "text": "...", "post": {...} | null, "post_error": "...", "cpu_left": SECONDS,
+* ``{"ok": true, "id": ID, "text": "...", "ocr": BOOL, "post": {...} | null, "post_error": "...", "cpu_left": SECONDS,
   "maxrss_kb": N}``
 * ``{"ok": false, "id": ID, "kind": "error", "reason": "...", "note": "...", ...}`` (an ``ExtractionError`` or a
   bug; the reasons are those of :mod:`indexer._sandbox_child`)
@@ -191,11 +191,12 @@ def _job(line: bytes, cpu_seconds: int, cpu_hard: int, hook: _Hook) -> tuple[byt
     retire = False
     try:
         from indexer.extract import ExtractionError
-        from indexer.extract import extract_text
+        from indexer.extract import extract
 
         try:
-            text = extract_text(path, mime)
-            answer = {"ok": True, "text": text}
+            found = extract(path, mime)
+            text = found.text
+            answer = {"ok": True, "text": text, "ocr": found.ocr}
         except ExtractionError as exc:
             answer = {"ok": False, "kind": "error", "reason": exc.reason}
         except RecursionError:

@@ -2,7 +2,7 @@
 
 Writes exactly one JSON object to the stdout it was started with and exits 0:
 
-* ``{"ok": true, "text": "..."}``
+* ``{"ok": true, "text": "...", "ocr": false}`` (``ocr``: some of the text was recognised from images)
 * ``{"ok": false, "kind": "error", "reason": "..."}`` (an :class:`~indexer.extract.ExtractionError` or a bug)
 * ``{"ok": false, "kind": "memory"}`` (``MemoryError`` under the parent's ``RLIMIT_AS``)
 
@@ -59,11 +59,11 @@ def main(argv: list[str]) -> int:
     path, mime = argv[1], argv[2]
     try:
         from indexer.extract import ExtractionError
-        from indexer.extract import extract_text
+        from indexer.extract import extract
 
         try:
-            text = extract_text(path, mime)
-            answer = {"ok": True, "text": text}
+            found = extract(path, mime)
+            answer = {"ok": True, "text": found.text, "ocr": found.ocr}
         except ExtractionError as exc:
             answer = {"ok": False, "kind": "error", "reason": exc.reason}
         except RecursionError:
@@ -73,11 +73,11 @@ def main(argv: list[str]) -> int:
         except Exception as exc:
             _note(f"extraction failed: {type(exc).__name__}: {exc}")
             answer = {"ok": False, "kind": "error", "reason": f"the file could not be read ({type(exc).__name__})"}
-        text = None
+        found = None
         payload = json.dumps(answer, ensure_ascii=False).encode("utf-8", "replace")
         answer = None
     except MemoryError:
-        text = answer = None
+        found = answer = None
         payload = _MEMORY
         _note("extraction ran out of memory")
     _write_all(answer_fd, payload)

@@ -1,8 +1,8 @@
 """Plain text out of the document types the repository accepts.
 
 :data:`EXTRACTORS` maps each canonical MIME type (the keys of ``repository.sniff.ALLOWED_TYPES``) to a function
-``Path -> str``; a new format (or OCR for scanned PDFs) is one more function in that dict. :func:`extract_text`
-dispatches and normalises the result.
+``Path -> str`` (or ``Path -> Extraction`` when the text may come from OCR); a new format is one more function in
+that dict. :func:`extract` dispatches and normalises the result, :func:`extract_text` gives its text.
 
 **Run this in a resource-limited subprocess** (:mod:`indexer.sandbox`), never in a web worker: PDF and Office
 parsers can be made to use gigabytes of memory or minutes of CPU by a small hostile file, and PDFium aborts the
@@ -12,8 +12,11 @@ Choices, and why:
 
 * **PDF**: pypdfium2 first (about 40x faster than pdfminer.six and the only one that returns Arabic in logical
   order); pdfminer.six only when PDFium cannot open the file or finds no text at all. A PDF that needs a password
-  gives ``ExtractionError("the PDF is encrypted")``; one without any text gives
-  ``ExtractionError("no text layer (scanned PDF?)")``. PDFium is not thread-safe: one extraction per process.
+  gives ``ExtractionError("the PDF is encrypted")``. A page with an image and (almost) no text layer is rendered
+  and read by OCR (:mod:`indexer.ocr`, Tesseract, Arabic and English) when Tesseract is installed; without it a
+  PDF without any text gives ``ExtractionError("no text layer (scanned PDF?) ...")``. PDFium is not thread-safe:
+  one extraction per process.
+* **Images** (PNG, JPEG, TIFF): every page read by OCR.
 * **Zip containers** (DOCX, XLSX, PPTX, ODT, ODS, ODP): before any parser sees the file, the central directory is
   checked by :func:`check_zip_container` (total uncompressed size, per-member compression ratio, member count,
   absolute or ``..`` member names). Python's ``zipfile`` never inflates a member beyond the size declared in the
@@ -40,8 +43,10 @@ import unicodedata
 import zipfile
 from collections.abc import Callable
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import ocr
 from .arabic import ensure_logical_order
 
 MAX_TEXT_CHARS = 2_000_000
@@ -59,6 +64,21 @@ ODS = "application/vnd.oasis.opendocument.spreadsheet"
 ODP = "application/vnd.oasis.opendocument.presentation"
 TXT = "text/plain"
 CSV = "text/csv"
+PNG = "image/png"
+JPEG = "image/jpeg"
+TIFF = "image/tiff"
+
+
+#: Types whose text may have to be read by OCR (a scanned PDF, a photograph).
+OCR_TYPES = frozenset({PDF, PNG, JPEG, TIFF})
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Extracted text; ``ocr`` when some or all of it was recognised from images of pages."""
+
+    text: str
+    ocr: bool = False
 
 
 class ExtractionError(Exception):
@@ -158,8 +178,18 @@ _FPDF_ERR_PASSWORD = 4
 _FPDF_ERR_SECURITY = 5
 
 
-def _pdf_with_pdfium(path: Path) -> str | None:
-    """Text of every page via PDFium, or None when PDFium cannot open the file."""
+_NO_OCR = "OCR is not installed on this server"
+
+
+def _has_image(page) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+
+
+def _pdf_with_pdfium(path: Path) -> tuple[Extraction, int] | None:
+    """Text of every page via PDFium (pages that are images read by OCR when it is installed) and the number of
+    such pages, or None when PDFium cannot open the file."""
     import pypdfium2 as pdfium
 
     try:
@@ -169,22 +199,35 @@ def _pdf_with_pdfium(path: Path) -> str | None:
             raise ExtractionError("the PDF is encrypted") from exc
         return None
     out = _Collector()
+    scanned = recognised = 0
+    used_ocr = False
     try:
         for index in range(len(document)):
             page = document[index]
             try:
                 textpage = page.get_textpage()
                 try:
-                    out.add(textpage.get_text_bounded())
+                    text = textpage.get_text_bounded()
                 finally:
                     textpage.close()
+                if not ocr.has_text(text) and _has_image(page):
+                    scanned += 1
+                if not ocr.has_text(text) and recognised < ocr.MAX_PAGES and _has_image(page) and ocr.available():
+                    recognised += 1
+                    try:
+                        read = ocr.read_pdf_page(page)
+                    except ocr.OCRError:
+                        read = ""  # this page stays as its text layer has it; the others are still read
+                    if read.strip():
+                        text, used_ocr = read, True
+                out.add(text)
             finally:
                 page.close()
             if out.full:
                 break
     finally:
         document.close()
-    return out.text("\n\n")
+    return Extraction(out.text("\n\n"), ocr=used_ocr), scanned
 
 
 def _pdf_with_pdfminer(path: Path) -> str:
@@ -202,16 +245,34 @@ def _pdf_with_pdfminer(path: Path) -> str:
         raise ExtractionError("the PDF is damaged or not a PDF") from exc
 
 
-def extract_pdf(path: Path) -> str:
-    """PDFium first; pdfminer.six when PDFium cannot open the file or finds no text at all."""
-    text = _pdf_with_pdfium(path)
-    if text is None or not text.strip():
-        text = _pdf_with_pdfminer(path)
-    if not text.strip():
-        raise ExtractionError("no text layer (scanned PDF?)")
+def extract_pdf(path: Path) -> Extraction:
+    """PDFium first (with OCR of pages that are images); pdfminer.six when PDFium cannot open the file or finds
+    no text at all."""
+    found, scanned = _pdf_with_pdfium(path) or (None, 0)
+    if found is None or not found.text.strip():
+        found = Extraction(_pdf_with_pdfminer(path))
+    if not found.text.strip():
+        if not scanned:
+            raise ExtractionError("no text layer (scanned PDF?)")
+        if not ocr.available():
+            raise ExtractionError(f"no text layer (scanned PDF?), and {_NO_OCR}")
+        raise ExtractionError("no text layer, and OCR found no text on its pages")
     # Some PDFs store Arabic in visual (reversed) order and some extractors return it so: put it back.
-    text, _repaired = ensure_logical_order(text)
-    return text
+    text, _repaired = ensure_logical_order(found.text)
+    return Extraction(text, found.ocr)
+
+
+def extract_image(path: Path) -> Extraction:
+    """Every page of a PNG, JPEG or TIFF image, read by OCR."""
+    if not ocr.available():
+        raise ExtractionError(f"the image cannot be read: {_NO_OCR}")
+    try:
+        text = ocr.read_image(path)
+    except ocr.OCRError as exc:
+        raise ExtractionError(str(exc)) from exc
+    if not text.strip():
+        raise ExtractionError("OCR found no text in the image")
+    return Extraction(text, ocr=True)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -487,7 +548,7 @@ def extract_plain_text(path: Path) -> str:
 # --------------------------------------------------------------------------------------------------------------
 
 #: Canonical MIME type -> extractor. Add a format (or OCR) by adding one function here.
-EXTRACTORS: dict[str, Callable[[Path], str]] = {
+EXTRACTORS: dict[str, Callable[[Path], str | Extraction]] = {
     PDF: extract_pdf,
     DOCX: extract_docx,
     XLSX: extract_xlsx,
@@ -497,6 +558,9 @@ EXTRACTORS: dict[str, Callable[[Path], str]] = {
     ODP: extract_odp,
     TXT: extract_plain_text,
     CSV: extract_plain_text,
+    PNG: extract_image,
+    JPEG: extract_image,
+    TIFF: extract_image,
 }
 
 _LABELS = {
@@ -509,10 +573,18 @@ _LABELS = {
     ODP: "OpenDocument presentation",
     TXT: "text file",
     CSV: "CSV file",
+    PNG: "image",
+    JPEG: "image",
+    TIFF: "image",
 }
 
 
 def extract_text(path: str | Path, mime: str) -> str:
+    """The text of :func:`extract`."""
+    return extract(path, mime).text
+
+
+def extract(path: str | Path, mime: str) -> Extraction:
     """Extract and normalise the text of the file at ``path``, whose type ``mime`` was sniffed from its content.
 
     Raises :class:`ExtractionError` with a short reason for anything that cannot be read (unknown type,
@@ -531,4 +603,6 @@ def extract_text(path: str | Path, mime: str) -> str:
         raise ExtractionError("the document is nested too deeply") from exc
     except Exception as exc:
         raise ExtractionError(f"the {_LABELS.get(mime, 'file')} could not be read ({type(exc).__name__})") from exc
-    return normalise_text(raw)
+    if isinstance(raw, Extraction):
+        return Extraction(normalise_text(raw.text), raw.ocr)
+    return Extraction(normalise_text(raw))

@@ -44,6 +44,7 @@ import json
 import logging
 import os
 import selectors
+import signal
 import subprocess
 import sys
 import threading
@@ -58,6 +59,7 @@ from indexer._pool_worker import HEADER
 from indexer._pool_worker import MAX_POST_BYTES
 from indexer._pool_worker import MAX_REQUEST_BYTES
 from indexer.extract import MAX_TEXT_CHARS
+from indexer.extract import OCR_TYPES
 from indexer.sandbox import MAX_STDERR_BYTES
 from indexer.sandbox import MAX_STDOUT_BYTES
 from indexer.sandbox import PACKAGE_ROOT
@@ -264,10 +266,14 @@ class _Worker:
             pass
 
     def kill(self) -> None:
+        """Kill the worker and what it started (an OCR process): it leads its own process group."""
         try:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)
         except OSError:  # already reaped or gone
-            pass
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
 
     def finish(self, grace: float) -> None:
         """Wait up to ``grace`` seconds for the process to end, then kill it; reap it and close every pipe."""
@@ -378,7 +384,9 @@ class ExtractionPool:
     """Extract text in ``size`` long-lived sandboxed worker processes; see the module docstring.
 
     ``timeout`` (wall-clock seconds per file), ``memory_mb`` (address space) and ``cpu_seconds`` (CPU time per
-    file) mean what they mean for :func:`~indexer.sandbox.extract_in_subprocess`. A worker is replaced after
+    file) mean what they mean for :func:`~indexer.sandbox.extract_in_subprocess`; files of a type that may need
+    OCR (:data:`~indexer.extract.OCR_TYPES`) get ``ocr_timeout`` instead, when given (each OCR process has its
+    own ``cpu_seconds`` and the same memory limit). A worker is replaced after
     ``max_jobs`` files or when its resident memory after a file exceeds ``max_rss_mb``. ``postprocess`` is an
     optional ``"package.module:function"`` importable from the project root, run in the worker on the text of
     each successful extraction as ``function(text, **post_args)``; its dict comes back as ``PoolResult.post``.
@@ -394,6 +402,7 @@ class ExtractionPool:
         max_jobs: int = 500,
         max_rss_mb: int = 400,
         postprocess: str | None = None,
+        ocr_timeout: float | None = None,
     ) -> None:
         if size < 1 or timeout <= 0 or memory_mb < 1 or cpu_seconds < 1 or max_jobs < 1 or max_rss_mb < 1:
             raise ValueError("size, timeout, memory_mb, cpu_seconds, max_jobs and max_rss_mb must be positive")
@@ -403,6 +412,7 @@ class ExtractionPool:
                 raise ValueError(f"postprocess must be 'package.module:function', not {postprocess!r}")
         self.size = int(size)
         self.timeout = float(timeout)
+        self.ocr_timeout = float(ocr_timeout) if ocr_timeout else None
         self.memory_mb = int(memory_mb)
         self.cpu_seconds = int(cpu_seconds)
         self.max_jobs = int(max_jobs)
@@ -425,8 +435,11 @@ class ExtractionPool:
 
     # -- public API ------------------------------------------------------------------------------------------
 
-    def extract(self, path: str | os.PathLike[str], mime: str, *, post_args: dict | None = None) -> PoolResult:
+    def extract(
+        self, path: str | os.PathLike[str], mime: str, *, post_args: dict | None = None, timeout: float | None = None
+    ) -> PoolResult:
         """Extract the text of ``path`` (sniffed type ``mime``) in a worker; never raises for a bad file.
+        ``timeout`` replaces the pool's wall-clock limit for this file (a scan read by OCR needs longer).
 
         Returns ``PoolResult(text, "ok", None, post)`` or ``PoolResult("", "unavailable", reason)`` with the
         reasons of :func:`~indexer.sandbox.extract_in_subprocess`. Blocks while all ``size`` workers are busy.
@@ -451,7 +464,7 @@ class ExtractionPool:
                         worker = self._start(state)
                     except (OSError, subprocess.SubprocessError) as exc:
                         return _failed(f"the extractor could not be started ({type(exc).__name__})")
-                outcome = self._run(state, worker, body)
+                outcome = self._run(state, worker, body, timeout or self._timeout_for(mime))
                 if outcome.retry and not fresh:
                     self._stop(state, worker, "dead")
                     worker = None
@@ -616,9 +629,14 @@ class ExtractionPool:
         if cause is not None:
             log.info("extraction worker %s replaced (%s) after %d jobs", worker.pid, cause, worker.jobs)
 
-    def _run(self, state: _State, worker: _Worker, body: dict[str, Any]) -> _Outcome:
+    def _timeout_for(self, mime: str) -> float:
+        if self.ocr_timeout and mime in OCR_TYPES:
+            return max(self.timeout, self.ocr_timeout)
+        return self.timeout
+
+    def _run(self, state: _State, worker: _Worker, body: dict[str, Any], timeout: float) -> _Outcome:
         """One job on ``worker``: its result and whether the worker must be retired."""
-        deadline = time.monotonic() + self.timeout
+        deadline = time.monotonic() + timeout
         worker.sent += 1
         exchange = worker.exchange(_encode_request({**body, "id": worker.sent}), deadline)
         _log_stderr(worker.pid, exchange.stderr)
@@ -632,7 +650,7 @@ class ExtractionPool:
             if state.closed:
                 return _Outcome(_failed(_CLOSED), "closed")
             if code is None:
-                return _Outcome(_failed(f"extraction took longer than {_seconds(self.timeout)}"), "timeout")
+                return _Outcome(_failed(f"extraction took longer than {_seconds(timeout)}"), "timeout")
             if code < 0:
                 return _Outcome(_failed(_signal_reason(-code, self.memory_mb, self.cpu_seconds)), "crash")
             if code != 0:
@@ -641,7 +659,7 @@ class ExtractionPool:
         if state.closed:
             return _Outcome(_failed(_CLOSED), "closed")
         if exchange.kind == "timeout":
-            return _Outcome(_failed(f"extraction took longer than {_seconds(self.timeout)}"), "timeout")
+            return _Outcome(_failed(f"extraction took longer than {_seconds(timeout)}"), "timeout")
         if exchange.kind == "overflow":
             return _Outcome(_failed("the extractor produced too much output"), "output")
         return _Outcome(_failed(_INVALID), "protocol")
@@ -659,7 +677,8 @@ class ExtractionPool:
             if isinstance(answer.get("post_error"), str):
                 log.warning("extraction postprocess %s failed in the worker: %s", self.postprocess,
                             answer["post_error"][:300])
-            result = PoolResult(answer["text"][:MAX_TEXT_CHARS], "ok", None, post)
+            status = "ocr" if answer.get("ocr") is True else "ok"
+            result = PoolResult(answer["text"][:MAX_TEXT_CHARS], status, None, post)
         elif answer.get("kind") == "memory":
             return _Outcome(_failed(f"extraction needed more than {self.memory_mb} MB of memory"), "memory")
         elif isinstance(answer.get("reason"), str) and answer["reason"]:

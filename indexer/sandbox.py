@@ -49,12 +49,12 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class ExtractResult:
     text: str
-    status: str  # "ok" or "unavailable"
+    status: str  # "ok", "ocr" (read, some of it from images by OCR) or "unavailable"
     reason: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        return self.status in ("ok", "ocr")
 
 
 def _unavailable(reason: str) -> ExtractResult:
@@ -92,6 +92,7 @@ def _child_env() -> dict[str, str]:
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         "OPENPYXL_DEFUSEDXML": "True",
+        "OMP_THREAD_LIMIT": "1",  # Tesseract (OCR) on one core per file: files run in parallel instead
     }
 
 
@@ -216,7 +217,8 @@ def extract_in_subprocess(
     if not isinstance(answer, dict):
         return _unavailable("the extractor returned an invalid answer")
     if answer.get("ok") is True and isinstance(answer.get("text"), str):
-        return ExtractResult(answer["text"][:MAX_TEXT_CHARS], "ok", None)
+        status = "ocr" if answer.get("ocr") is True else "ok"
+        return ExtractResult(answer["text"][:MAX_TEXT_CHARS], status, None)
     if answer.get("kind") == "memory":
         return _unavailable(f"extraction needed more than {memory_mb} MB of memory")
     reason = answer.get("reason")

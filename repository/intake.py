@@ -56,4 +56,5 @@ def extraction_pool(config: Any, size: int) -> ExtractionPool:
         cpu_seconds=int(config["EXTRACT_CPU_SECONDS"]),
         max_rss_mb=int(config["EXTRACT_WORKER_MAX_RSS_MB"]),
         postprocess=HOOK,
+        ocr_timeout=float(config["EXTRACT_OCR_TIMEOUT"]),
     )

@@ -138,7 +138,7 @@ SCHEMAS: dict[str, Schema] = {
             },
             "detected": {"type": "array", "items": _ref("Finding")},
             "language": _nullable({"type": "string"}),
-            "text_status": {"type": "string", "enum": ["ok", "unavailable"]},
+            "text_status": {"type": "string", "enum": ["ok", "ocr", "unavailable"]},
             "text_reason": {"type": "string", "description": "Why the text could not be read."},
             "risks": _strings(enum=list(protocol.RISKS)),
             "benefits": _strings(enum=list(protocol.BENEFITS)),

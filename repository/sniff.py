@@ -37,6 +37,9 @@ ODS = "application/vnd.oasis.opendocument.spreadsheet"
 ODP = "application/vnd.oasis.opendocument.presentation"
 TXT = "text/plain"
 CSV = "text/csv"
+PNG = "image/png"
+JPEG = "image/jpeg"
+TIFF = "image/tiff"
 
 #: Canonical MIME type -> short human label.
 ALLOWED_TYPES: dict[str, str] = {
@@ -49,6 +52,9 @@ ALLOWED_TYPES: dict[str, str] = {
     ODP: "OpenDocument presentation",
     TXT: "plain text",
     CSV: "CSV",
+    PNG: "PNG image",
+    JPEG: "JPEG image",
+    TIFF: "TIFF image",
 }
 
 #: Canonical MIME type -> file extension (without the dot), used for fallback and corrected names.
@@ -62,6 +68,16 @@ EXTENSIONS: dict[str, str] = {
     ODP: "odp",
     TXT: "txt",
     CSV: "csv",
+    PNG: "png",
+    JPEG: "jpg",
+    TIFF: "tif",
+}
+
+#: Scans and photographs (read by OCR): libmagic's answer and the signature the file must start with.
+_IMAGE_SIGNATURES = {
+    PNG: (b"\x89PNG\r\n\x1a\n",),
+    JPEG: (b"\xff\xd8\xff",),
+    TIFF: (b"II*\x00", b"MM\x00*"),
 }
 
 # The member whose presence defines each OOXML format.
@@ -106,8 +122,9 @@ def sniff_file(path: str | os.PathLike[str]) -> str:
     """Return the canonical MIME type of the file at ``path`` (a key of :data:`ALLOWED_TYPES`).
 
     Raises :class:`UnsupportedType` for everything that is not an allowed type, including empty files,
-    HTML/SVG/JS/XML, executables, images, archives of other things, PDFs that do not start with ``%PDF-``,
-    unreadable zips and text that is not UTF-8/UTF-16.
+    HTML/SVG/JS/XML, executables, images other than PNG/JPEG/TIFF (or that do not start as their type does),
+    archives of other things, PDFs that do not start with ``%PDF-``, unreadable zips and text that is not
+    UTF-8/UTF-16.
     """
     path = Path(path)
     try:
@@ -132,6 +149,11 @@ def sniff_file(path: str | os.PathLike[str]) -> str:
 
     if head.startswith(b"PK\x03\x04") and (detected in _ZIP_ANSWERS or detected.startswith("application/vnd.")):
         return _sniff_zip(path, detected)
+
+    if detected in _IMAGE_SIGNATURES:
+        if not head.startswith(_IMAGE_SIGNATURES[detected]):
+            raise UnsupportedType(f"the file is not a well-formed {ALLOWED_TYPES[detected]}", detected)
+        return detected
 
     if detected in _TEXT_ANSWERS:
         if not _is_clean_text(path, head):
@@ -227,6 +249,8 @@ _EXT_RE = re.compile(r"\.([^\W_]{1,16})$")
 _EXT_ALIASES = {
     "txt": {"txt", "text", "csv", "tsv", "md", "log"},
     "csv": {"csv", "txt", "tsv"},
+    "jpg": {"jpg", "jpeg", "jpe"},
+    "tif": {"tif", "tiff"},
 }
 
 

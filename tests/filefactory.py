@@ -455,6 +455,14 @@ def make_png(path: str | Path, width: int = 4, height: int = 4) -> Path:
     return path
 
 
+def make_gif(path: str | Path) -> Path:
+    """A 1x1 GIF (an image type that is not accepted: only PNG, JPEG and TIFF scans are)."""
+    path = _p(path)
+    path.write_bytes(b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+                     b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+    return path
+
+
 def make_many_tj_pdf(path: str | Path, operators: int = 200_000) -> Path:
     """One page with a very large number of ``Tj`` operators (slow for pure-Python parsers)."""
     body = b"BT /F1 1 Tf 10 10 Td\n" + b"(x) Tj\n" * operators + b"ET\n"
@@ -540,4 +548,64 @@ def make_macro_docx(path: str | Path) -> Path:
             target.writestr(info, source.read(info))
         target.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     tmp.unlink()
+    return path
+
+
+def render_pages(pdf_path: Path, dpi: int = 200) -> list:
+    """The pages of a PDF as greyscale PIL images (what a scanner or a phone camera hands over)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf_path))
+    try:
+        images = []
+        for index in range(len(document)):
+            page = document[index]
+            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            images.append(bitmap.to_pil().convert("L"))
+            bitmap.close()
+            page.close()
+        return images
+    finally:
+        document.close()
+
+
+def make_text_pdf_pages(path: str | Path, pages: Sequence[tuple[str, Sequence[str]]]) -> Path:
+    """A PDF with a text layer, one page per ``(direction, lines)``; ``"rtl"`` pages are shaped Arabic."""
+    from fpdf import FPDF
+
+    font = find_arabic_font()
+    if font is None:
+        pytest.skip("no TrueType font with Arabic glyphs (DejaVuSans.ttf) is installed")
+    path = _p(path)
+    pdf = FPDF()
+    pdf.add_font("DejaVu", fname=str(font))
+    pdf.set_text_shaping(True)
+    for direction, lines in pages:
+        pdf.add_page()
+        pdf.set_font("DejaVu", size=16)
+        for line in lines:
+            pdf.multi_cell(0, 11, line, align="R" if direction == "rtl" else "L", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(3)
+    pdf.output(str(path))
+    return path
+
+
+def make_scanned_pdf(path: str | Path, pages: Sequence[tuple[str, Sequence[str]]], dpi: int = 200) -> Path:
+    """A PDF of page images only, no text layer: ``pages`` typeset, rendered and put back as pictures."""
+    path = _p(path)
+    source = make_text_pdf_pages(path.with_suffix(".source.pdf"), pages)
+    images = render_pages(source, dpi)
+    source.unlink()
+    images[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return path
+
+
+def make_photo(path: str | Path, lines: Sequence[str], fmt: str = "JPEG", dpi: int = 200) -> Path:
+    """A photograph-like image (JPEG, PNG or TIFF) of a page with ``lines`` of English text."""
+    path = _p(path)
+    source = make_text_pdf_pages(path.with_suffix(".source.pdf"), [("ltr", lines)])
+    image = render_pages(source, dpi)[0]
+    source.unlink()
+    options = {"JPEG": {"quality": 85}, "TIFF": {"compression": "tiff_lzw"}}.get(fmt, {})
+    image.save(path, fmt, **options)
     return path

@@ -298,7 +298,7 @@ DISALLOWED = {
     "Windows executable": (ff.make_exe, "setup.exe"),
     "Windows executable sent as report.pdf": (ff.make_exe, "report.pdf"),
     "plain ZIP archive": (ff.make_zip, "archive.zip"),
-    "PNG image": (ff.make_png, "image.png"),
+    "GIF image": (ff.make_gif, "image.gif"),
     "XML with an external entity": (ff.make_xml, "data.xml"),
     "macro-enabled DOCX": (ff.make_macro_docx, "macro.docx"),
     "Latin-1 text": (lambda p: ff.make_txt(p, "Compte rendu de la réunion à Tripoli", "latin-1"), "notes.txt"),

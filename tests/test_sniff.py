@@ -51,7 +51,7 @@ def test_every_allowed_type_is_detected(tmp_path, kind):
 
 def test_allowed_types_and_extensions_agree():
     assert set(ALLOWED_TYPES) == set(EXTENSIONS)
-    assert len(ALLOWED_TYPES) == 9
+    assert len(ALLOWED_TYPES) == 12
 
 
 @pytest.mark.parametrize("kind", sorted(GOOD))
@@ -113,7 +113,8 @@ HOSTILE = {
     "svg": ff.make_svg,
     "js": ff.make_js,
     "exe": ff.make_exe,
-    "png": ff.make_png,
+    "gif": ff.make_gif,
+    "png_signature_but_not_png": lambda p: _write(p, b"\x89PNX\r\n\x1a\n" + b"\0" * 64),
     "zip": ff.make_zip,
     "xml": ff.make_xml,
     "macro_docx": ff.make_macro_docx,
@@ -140,13 +141,29 @@ def test_polyglot_reported_as_pdf_by_libmagic_is_refused(tmp_path):
     assert "%PDF-" in info.value.message
 
 
-def test_exe_and_png_report_detected_mime(tmp_path):
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+def test_exe_and_gif_report_detected_mime(tmp_path):
     with pytest.raises(UnsupportedType) as info:
         sniff_file(ff.make_exe(tmp_path / "x.exe"))
     assert "executable" in info.value.mime or "dosexec" in info.value.mime
     with pytest.raises(UnsupportedType) as info:
-        sniff_file(ff.make_png(tmp_path / "x.png"))
-    assert info.value.mime == "image/png"
+        sniff_file(ff.make_gif(tmp_path / "x.gif"))
+    assert info.value.mime == "image/gif" and info.value.message == "Image files are not accepted"
+
+
+def test_scans_and_photographs_are_accepted_by_content(tmp_path):
+    """PNG, JPEG and TIFF (read by OCR) are typed by their bytes, whatever they are called."""
+    from PIL import Image
+
+    image = Image.new("L", (8, 8), 255)
+    for fmt, mime in (("PNG", "image/png"), ("JPEG", "image/jpeg"), ("TIFF", "image/tiff")):
+        path = tmp_path / f"scan-{fmt}.pdf"
+        image.save(path, fmt)
+        assert sniff_file(path) == mime, fmt
 
 
 @pytest.mark.parametrize(
