@@ -321,6 +321,25 @@ def test_a_backup_taken_while_uploads_go_on_is_one_snapshot(app, tmp_path, monke
     assert "index_outbox" not in {t["name"] for t in header["tables"]}
     assert backup.verify(archive).documents == len(documents)
 
+    # restored elsewhere, the archive answers as the source did for what it holds, and knows nothing of the rest
+    coordinator = World(app).account("coord@pswg.example.org", "coordinator", "PSWG")  # made after: not restored
+    source = app.test_client()
+    with make_app(tmp_path / "restored") as target:
+        cli(target, "restore", str(archive))
+        restored = target.test_client()
+        coord = World(target).account("coord@pswg.example.org", "coordinator", "PSWG")
+        for n, doc_id in enumerate(done):
+            r = restored.get(f"/api/v1/documents/{doc_id}", headers=coord.headers)
+            hits = restored.get("/api/v1/search", query_string={"q": f"zqstream{n}zq"}, headers=coord.headers).json
+            if doc_id not in documents:
+                assert r.status_code == 404 and hits["total"] == 0, doc_id
+                continue
+            assert r.status_code == 200 and [h["id"] for h in hits["hits"]] == [doc_id], doc_id
+            original = source.get(f"/api/v1/documents/{doc_id}", headers=coordinator.headers).json
+            assert r.json == original, doc_id
+            with restored.get(f"/api/v1/documents/{doc_id}/file", headers=coord.headers) as download:
+                assert hashlib.sha256(download.data).hexdigest() == documents[doc_id]["sha256"]
+
 
 def test_a_failed_backup_leaves_no_file_and_an_existing_file_is_kept(app, tmp_path):
     partner = World(app).account("partner@drc.example.org", "partner", "DRC")
