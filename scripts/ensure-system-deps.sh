@@ -15,26 +15,37 @@ have_tesseract() {
     echo "$langs" | grep -qx ara && echo "$langs" | grep -qx eng
 }
 
-missing=""
-have_libmagic || missing="$missing libmagic1"
-have_tesseract || missing="$missing tesseract-ocr tesseract-ocr-ara tesseract-ocr-eng"
-[ -z "$missing" ] && exit 0
+apt_install() {
+    # shellcheck disable=SC2068 # a list of package names
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $@ >/dev/null
+}
 
+can_apt=no
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing$missing..."
-    apt-get update -qq
-    # shellcheck disable=SC2086 # word splitting intended: a list of package names
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
-    exit 0
+    can_apt=yes
 fi
 
 if ! have_libmagic; then
-    echo "libmagic is missing. Install it first, then re-run make:" >&2
-    echo "    sudo apt-get install -y libmagic1      # Debian/Ubuntu" >&2
-    echo "    brew install libmagic                  # macOS" >&2
-    exit 1
+    if [ "$can_apt" = yes ]; then
+        echo "Installing libmagic1 (needed by python-magic)..."
+        apt_install libmagic1
+    else
+        echo "libmagic is missing. Install it first, then re-run make:" >&2
+        echo "    sudo apt-get install -y libmagic1      # Debian/Ubuntu" >&2
+        echo "    brew install libmagic                  # macOS" >&2
+        exit 1
+    fi
 fi
-echo "Tesseract (with Arabic and English) is missing: scanned PDFs and images will be kept without text." >&2
-echo "    sudo apt-get install -y tesseract-ocr tesseract-ocr-ara tesseract-ocr-eng   # Debian/Ubuntu" >&2
-echo "    brew install tesseract tesseract-lang                                        # macOS" >&2
+
+if ! have_tesseract; then
+    if [ "$can_apt" = yes ]; then
+        echo "Installing Tesseract with its Arabic and English models (OCR of scans)..."
+        apt_install tesseract-ocr tesseract-ocr-ara tesseract-ocr-eng || true
+    fi
+    if ! have_tesseract; then
+        echo "Tesseract (with Arabic and English) is missing: scanned PDFs and images will be kept without text." >&2
+        echo "    sudo apt-get install -y tesseract-ocr tesseract-ocr-ara tesseract-ocr-eng   # Debian/Ubuntu" >&2
+        echo "    brew install tesseract tesseract-lang                                        # macOS" >&2
+    fi
+fi
 exit 0
