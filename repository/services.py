@@ -549,7 +549,7 @@ class Service:
             ) from None
         try:
             try:
-                mime = sniff_file(staged.path)
+                mime = sniff_file(staged.path, filename=filename)
             except UnsupportedType as exc:
                 raise ServiceError(415, "unsupported_type", exc.message, detected=exc.mime) from None
             existing = self.session.scalar(select(Document).where(Document.sha256 == staged.sha256))

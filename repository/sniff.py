@@ -118,14 +118,36 @@ class UnsupportedType(Exception):  # noqa: N818 - public name fixed by the inter
         self.mime = mime
 
 
-def sniff_file(path: str | os.PathLike[str]) -> str:
-    """Return the canonical MIME type of the file at ``path`` (a key of :data:`ALLOWED_TYPES`).
+#: Names that browsers, mail clients and operating systems run or render as active content, whatever the bytes: a
+#: file called ``report.html`` or ``setup.exe`` is refused even when it holds plain text, so that no copy of it
+#: (a download, a backup, a Dropbox export) can become a page or a program on someone's machine.
+ACTIVE_EXTENSIONS = frozenset({
+    "htm", "html", "xhtml", "shtml", "mht", "mhtml", "svg", "svgz", "xml", "xsl", "xslt", "hta", "chm",
+    "js", "mjs", "cjs", "jse", "vbs", "vbe", "wsf", "wsh", "ps1", "psm1", "bat", "cmd", "com", "exe", "dll", "scr",
+    "msi", "msp", "cpl", "lnk", "reg", "jar", "apk", "app", "dmg", "iso", "sh", "bash", "php", "phtml", "asp",
+    "aspx", "jsp", "cgi", "pl", "py", "rb", "swf", "url", "desktop", "appimage",
+})
+
+
+def active_name(filename: str | None) -> str | None:
+    """The extension of ``filename`` when it names active content (see :data:`ACTIVE_EXTENSIONS`), else None."""
+    name = (filename or "").strip().rstrip(". ").lower()
+    _stem, dot, extension = name.rpartition(".")
+    return extension if dot and extension in ACTIVE_EXTENSIONS else None
+
+
+def sniff_file(path: str | os.PathLike[str], filename: str | None = None) -> str:
+    """Return the canonical MIME type of the file at ``path`` (a key of :data:`ALLOWED_TYPES`); a ``filename``
+    (the uploader's) that names active content is refused first, whatever the bytes.
 
     Raises :class:`UnsupportedType` for everything that is not an allowed type, including empty files,
     HTML/SVG/JS/XML, executables, images other than PNG/JPEG/TIFF (or that do not start as their type does),
     archives of other things, PDFs that do not start with ``%PDF-``, unreadable zips and text that is not
     UTF-8/UTF-16.
     """
+    extension = active_name(filename)
+    if extension:
+        raise UnsupportedType(f".{extension} files are not accepted, whatever they contain", None)
     path = Path(path)
     try:
         size = path.stat().st_size

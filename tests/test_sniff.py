@@ -283,3 +283,19 @@ def test_safe_filename_never_contains_controls(raw):
     name = safe_filename(raw, "pdf")
     assert all(unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp") for c in name)
     assert name.endswith(".pdf")
+
+
+@pytest.mark.parametrize("name", ["notes.js", "page.HTML", "drawing.svg", "data.xml", "setup.exe", "run.bat",
+                                  "report.pdf.exe", "script.ps1", "page.htm. ", "tool.sh"])
+def test_names_of_active_content_are_refused_whatever_the_bytes(tmp_path, name):
+    path = ff.make_txt(tmp_path / "upload.bin", "Plain words of a field report.")
+    assert sniff_file(path) == TXT
+    with pytest.raises(UnsupportedType) as info:
+        sniff_file(path, filename=name)
+    assert "not accepted" in info.value.message and info.value.message.startswith(".")
+
+
+@pytest.mark.parametrize("name", ["report.txt", "report.exe.txt", "minutes", "js", "notes.json.txt", None, ""])
+def test_other_names_leave_the_decision_to_the_content(tmp_path, name):
+    path = ff.make_txt(tmp_path / "upload.bin", "Plain words of a field report.")
+    assert sniff_file(path, filename=name) == TXT
