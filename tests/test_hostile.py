@@ -31,6 +31,8 @@ from urllib.parse import quote
 
 import filefactory as ff
 import pytest
+from conftest import GATE_CODES
+from conftest import NONE_IDENTIFIED
 from conftest import World
 from conftest import csrf
 from conftest import login
@@ -310,7 +312,7 @@ def test_disallowed_types_are_415_and_nothing_is_kept(uploader, app, client, coo
     for case, (make, filename) in DISALLOWED.items():
         path = make(tmp_path / case.replace(" ", "-").replace("/", "-") / filename)
         with pytest.raises(UnsupportedType) as refused:  # the reason the uploader must be shown
-            sniff_file(path)
+            sniff_file(path, filename=filename)
         before = leftovers(app, client, coordinator)
 
         answer = uploader.send(path.read_bytes(), filename)
@@ -330,14 +332,21 @@ HOSTILE_NAMES = {
     "traversal to a dotfile": "../.bashrc",
     "CR/LF header injection": "report.txt\r\nContent-Type: text/html\r\n\r\n<script>alert(1)</script>",
     "CR/LF and traversal": "..\r\n../..\r\n..report.txt",
-    "bidi override (U+202E)": "invoice\u202etxt.exe",
+    "bidi override (U+202E)": "invoice\u202efdp.txt",
     "bidi isolates and zero-width characters": "\u2066re\u200bport\u2069\u202e\u200f.txt",
     "5,000 characters": "r" * 4996 + ".txt",
     "5,000 characters of ../": "../" * 1665 + "x.txt",
     "5,000 characters with bidi and CR/LF": ("a\u202e\r\n" * 1250)[:4996] + ".txt",
-    "NUL and a second extension": "report.pdf\x00.html",
+    "NUL and a second extension": "report.pdf\x00.txt",
     "only dots": "..",
     "quote and header syntax": 'a"; filename="evil.html"; x=".txt',
+}
+#: Names that end as active content once a browser or a desktop has read them: refused whatever the bytes.
+ACTIVE_HOSTILE_NAMES = {
+    "bidi override hiding .exe (U+202E)": "invoice\u202etxt.exe",
+    "NUL before .html": "report.pdf\x00.html",
+    "double extension": "report.pdf.exe",
+    "upper case": "PAGE.HTM",
 }
 _BAD_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
@@ -370,6 +379,15 @@ def test_hostile_filenames_are_stored_sanitised_and_downloaded_safely(uploader):
         assert "\r" not in disposition and "\n" not in disposition, (case, disposition)
         assert ".." not in disposition, (case, disposition)
         assert "/" not in disposition.split(";", 1)[1].replace("utf-8''", ""), (case, disposition)
+
+
+@pytest.mark.parametrize("uploader", CHANNELS, indirect=True)
+def test_hostile_names_of_active_content_are_415(uploader, app, client, coordinator):
+    for case, name in ACTIVE_HOSTILE_NAMES.items():
+        before = leftovers(app, client, coordinator)
+        answer = uploader.send_named(text_report(f"Active name case {case}"), name)
+        assert answer.status == 415, (case, answer.status, answer.text[:500])
+        assert_nothing_kept(app, client, coordinator, before, case)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -533,18 +551,20 @@ def plant(app, client, world) -> Plant:
     for kind in ("confidential", "submitted"):
         r = upload(client, owner, data=text_report(f"{CANARY} {SHARED_WORDS} {kind}", 3), filename=f"{kind}.txt",
                    title=f"{TITLE_SECRET} {kind}", summary=f"{TITLE_SECRET} summary {CANARY}",
-                   codes=["location:LY0211"])
+                   codes=["location:LY0211", GATE_CODES[0]])
         assert r.status_code == 201, r.json
         hidden.append(r.json["id"])
     r = client.post(f"/api/v1/documents/{hidden[0]}/review", headers=coordinator.headers,
-                    json={"action": "release", "level": "confidential", "rationale": "Names of detainees."})
+                    json={"action": "release", "level": "confidential", "rationale": "Names of detainees.",
+                          **NONE_IDENTIFIED})
     assert r.status_code == 200, r.json
     r = upload(client, other, data=text_report(f"visible {SHARED_WORDS}", 3), filename="visible.txt",
-               title="Visible report", codes=["location:LY0101"])
+               title="Visible report", codes=["location:LY0101", GATE_CODES[0]])
     assert r.status_code == 201, r.json
     visible = [r.json["id"]]
     r = client.post(f"/api/v1/documents/{visible[0]}/review", headers=coordinator.headers,
-                    json={"action": "release", "level": "public", "rationale": "Aggregated figures."})
+                    json={"action": "release", "level": "public", "rationale": "Aggregated figures.",
+                          **NONE_IDENTIFIED})
     assert r.status_code == 200, r.json
     # The plant works: the coordinator finds both hidden documents, the staff member only the public one.
     assert client.get("/api/v1/search", query_string={"q": CANARY}, headers=coordinator.headers).json["total"] == 2
