@@ -26,7 +26,7 @@ LANGUAGES = "ara+eng"
 #: Pages of one file read by OCR at most (a scanned book would otherwise hold a worker for an hour).
 MAX_PAGES = 40
 #: Wall-clock limit of one page's recognition.
-PAGE_SECONDS = 60
+PAGE_SECONDS = 40
 #: PDF pages are rendered at this resolution (Tesseract reads printed text best at about 300 dpi).
 RENDER_DPI = 300
 #: Largest image recognised, in pixels (a 300 dpi A3 page is about 17 million); larger ones are scaled down.

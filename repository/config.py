@@ -102,7 +102,7 @@ DEFAULTS: dict[str, Any] = {
     # gather into larger ones (a lone change is applied at once).
     "INDEX_COALESCE_SECONDS": 0.5,
     "EXTRACT_TIMEOUT": 20.0,
-    "EXTRACT_OCR_TIMEOUT": 300.0,  # PDFs and images, whose pages may be read by OCR
+    "EXTRACT_OCR_TIMEOUT": 45.0,  # PDFs and images, whose pages may be read by OCR (under the 60 s of a web worker)
     "EXTRACT_MEMORY_MB": 768,
     "EXTRACT_CPU_SECONDS": 15,
     # Extraction workers per web process (each a sandboxed process kept between uploads); `import --jobs N`
