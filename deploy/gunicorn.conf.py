@@ -32,8 +32,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or min(max(_cores() + 1, 2), 8))
 # the sandboxed extraction workers start in create_app, and threads and child processes do not survive a fork.
 preload_app = False
 
-# The longest request is an upload: streaming, sniffing, extraction (20 s wall-clock limit) and the scan; a
-# search gives up at 2 s. nginx waits a little longer than this (proxy_read_timeout 75s).
+# The longest request is an upload: streaming, sniffing, extraction (20 s wall-clock limit, 45 s for a scan read
+# by OCR) and the scan; a search gives up at 2 s. nginx waits a little longer than this (proxy_read_timeout 75s).
 timeout = 60
 graceful_timeout = 30
 max_requests = 0  # no recycling: memory is bounded by the index writer pool and the extraction worker cap
