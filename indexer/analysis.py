@@ -119,7 +119,55 @@ def _arabic_stemmer():
     return stemmer
 
 
-_CONJ_BEFORE_ARTICLE = ("وال", "فال", "ولل", "فلل", "وبال", "فبال", "وكال", "فكال")
+#: Letters Arabic writes onto the next word: the conjunctions و and ف, the prepositions ب, ل and ك.
+_PROCLITICS = frozenset("\u0648\u0641\u0628\u0644\u0643")
+#: A proclitic is removed only when at least this many letters are left (shorter words are mostly roots: وقت, بلد).
+_MIN_STEM_LETTERS = 4
+#: Words whose first letter looks like a proclitic but belongs to the word, kept whole (normalised spelling): place
+#: names of the gazetteers and frequent words of protection reporting. Without this they would still be found
+#: (every form is stripped the same way) but could meet an unrelated word (بطاقة, a card, and طاقة, energy).
+_KEEP_WHOLE = frozenset(
+    normalize_arabic(w)
+    for w in (
+        "ليبيا", "بنغازي", "بني", "بنت", "وادي", "الكفرة", "فزان", "لبنان", "بغداد", "بابل", "واسط",
+        "كركوك", "كربلاء", "بيجي", "فلسطين", "بيروت", "كلكلة",
+        "بطاقة", "بطاقات", "بيانات", "بلدية", "بلديات", "ولاية", "وزارة", "وزير", "وكالة", "وثيقة", "وثائق",
+        "وحدة", "وضع", "وصول", "وفاة", "وفيات", "ولادة", "لجنة", "لجان", "لاجئ", "لاجئين", "لاجئون", "لاجئة",
+        "كهرباء", "كفالة", "فريق", "فرق", "فتاة", "فتيات", "بيئة", "بناء", "بيت", "بيوت", "كتاب", "كتابة",
+        "فرصة", "فرص", "لغة", "لقاء", "بلاغ", "بلاغات", "ورشة", "وسائل", "وظيفة", "وظائف", "ولي", "والد",
+        "والدة", "والدين", "بالغ", "بالغين", "كبار", "كبير", "فقر", "فقراء", "بطالة", "بحث", "برنامج", "برامج",
+    )
+)
+#: Short names and first words of place names found behind a proclitic although fewer than
+#: :data:`_MIN_STEM_LETTERS` letters are left (وسرت, لأبو سليم, وتل عفر; tests/test_arabic.py checks the gazetteer).
+_SHORT_NAMES = frozenset(
+    normalize_arabic(w)
+    for w in ("سرت", "غات", "هون", "أبو", "تل", "جبل", "ذي", "سوق", "شرق", "غرب", "عين", "بني", "بنت", "راس", "رأس")
+)
+
+
+def _short_name_behind(rest: str) -> bool:
+    """Whether ``rest`` is a short name, or one behind one more proclitic (وبتل → بتل → تل)."""
+    return rest in _SHORT_NAMES or (len(rest) > 1 and rest[0] in _PROCLITICS and rest[1:] in _SHORT_NAMES)
+
+
+def strip_proclitics(word: str) -> str:
+    """``word`` (normalised spelling) without the conjunctions, prepositions and article written onto it:
+    وبنغازي → بنغازي, لمصراتة → مصراتة, وللنازحين → نازحين, والوزارة → وزارة. Removal goes letter by letter from
+    the front while at least :data:`_MIN_STEM_LETTERS` letters are left, so every prefixed form of a word reduces
+    to what the bare word reduces to; it stops at a word of :data:`_KEEP_WHOLE`; then one article goes.
+    """
+    w = word
+    while len(w) > 1 and w[0] in _PROCLITICS and w not in _KEEP_WHOLE:
+        rest = w[1:]
+        if len(rest) < _MIN_STEM_LETTERS and not _short_name_behind(rest):
+            break
+        if w[0] == "\u0644" and rest.startswith("\u0644") and rest not in _KEEP_WHOLE and len(rest) > 2:
+            rest = "\u0627" + rest  # لل: "for the", whose alef the script drops (للنازحين → النازحين)
+        w = rest
+    if w.startswith("\u0627\u0644") and len(w) - 2 >= 3:  # the article, so that Snowball sees the bare word
+        w = w[2:]
+    return w
 
 
 def stem_arabic(word: str) -> str:
@@ -130,15 +178,14 @@ def stem_arabic(word: str) -> str:
     * a final ه is given back its taa marbuta (ة) before stemming, so that the feminine ending is removed whether
       the writer used ة or ه (the two are folded, so a pronoun ه is treated the same way: consistent, slightly
       aggressive);
-    * a conjunction و / ف in front of an article (وال, فال, ولل, وبال, ...) is removed, which Snowball does not do;
+    * the conjunctions and prepositions written onto the word are removed first (:func:`strip_proclitics`), the
+      same way for every form of the word, which Snowball does only for some forms and lengths;
     * after stemming, the stem is folded again, and one trailing ي or ا left over by Snowball's noun suffix rules
       on stems of four letters or more is removed (لاجئين → لاجي → لاج, like اللاجئين).
     """
-    w = normalize_arabic(word)
+    w = strip_proclitics(normalize_arabic(word))
     if len(w) >= 3 and w.endswith("\u0647"):
         w = w[:-1] + "\u0629"
-    if len(w) >= 6 and w.startswith(_CONJ_BEFORE_ARTICLE):
-        w = w[1:]
     stem = normalize_arabic(_arabic_stemmer().stemWord(w)) or w
     if len(stem) >= 4 and stem[-1] in "\u064a\u0627":
         stem = stem[:-1]

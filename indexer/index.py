@@ -56,8 +56,8 @@ from .snapshot import SegmentFacts
 from .snapshot import Snapshot
 
 #: Bump when the schema, the analysis or the segment layout changes: the index is then rebuilt from the database.
-#: (4: segments are written as separate files, see :meth:`SearchIndex.apply`.)
-SCHEMA_VERSION = 4
+#: (4: segments are written as separate files, see :meth:`SearchIndex.apply`; 5: Arabic proclitics removed.)
+SCHEMA_VERSION = 5
 #: A folder of another index version is removed when nothing has written to it for this long.
 STALE_VERSION_SECONDS = 24 * 3600
 
@@ -237,7 +237,8 @@ def parse_user_query(schema: Schema, text: str) -> Q.Query | None:
 #: Words that exercise every step of the analysis (English stemming, stop words, Arabic folding and stemming).
 _PROBE = (
     "The displaced families were returning to Tawergha; detention centres in Sebha, Derna and Misrata. "
-    "النازحين في سَبْهَا والمدرسة إغاثة مهاجرون تاورغاء الأطفال درنة ومصراتة اجتماع ســبــهـا االجتماع"
+    "النازحين في سَبْهَا والمدرسة إغاثة مهاجرون تاورغاء الأطفال درنة ومصراتة اجتماع ســبــهـا االجتماع "
+    "وبنغازي لمصراتة للنازحين والوزارة وبتل عفر"
 )
 
 

@@ -235,3 +235,83 @@ def test_no_false_positive_on_logical_text(text):
 def test_short_reversed_snippets_need_enough_evidence():
     assert not looks_reversed("يف اهبس")  # two words: too little to tell
     assert looks_reversed("ةرئاد ةيامحلا يف اهبس نم ىلإ ةنيدم")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Clitics: a word written with a conjunction, a preposition or the article is found by the bare word
+# --------------------------------------------------------------------------------------------------------------
+
+CLITIC_FORMS = [
+    pytest.param(["بنغازي", "وبنغازي", "فبنغازي", "لبنغازي", "ببنغازي", "وببنغازي"], id="benghazi"),
+    pytest.param(["مصراتة", "لمصراتة", "ومصراتة", "بمصراتة", "وبمصراتة", "ولمصراتة", "مصراته"], id="misrata"),
+    pytest.param(["سرت", "لسرت", "وسرت", "بسرت"], id="sirte-short-name"),
+    pytest.param(["ليبيا", "لليبيا", "وليبيا", "بليبيا", "فليبيا"], id="libya-lam-initial"),
+    pytest.param(["النازحين", "والنازحين", "للنازحين", "وللنازحين", "بالنازحين", "كالنازحين", "نازحين"],
+                 id="article-and-lil"),
+    pytest.param(["أطفال", "الأطفال", "والأطفال", "للأطفال", "لأطفال", "وأطفال", "اطفال", "والاطفال"],
+                 id="with-and-without-hamza"),
+    pytest.param(["وزارة", "الوزارة", "والوزارة", "بوزارة", "للوزارة"], id="waw-initial-word"),
+    pytest.param(["لجنة", "اللجنة", "واللجنة", "للجنة", "بلجنة"], id="lam-initial-word"),
+    pytest.param(["الاجتماع", "والاجتماع", "بالاجتماع", "للاجتماع", "اجتماع", "االجتماع"],
+                 id="lam-alef-from-a-pdf"),
+]
+
+
+@pytest.mark.parametrize("forms", CLITIC_FORMS)
+def test_every_form_with_clitics_gives_the_term_of_the_bare_word(forms):
+    expected = tokens(forms[0])
+    assert len(expected) == 1, forms[0]
+    for form in forms:
+        assert tokens(form) == expected, form
+        assert query_terms(form) == set(expected), form
+
+
+def test_short_roots_keep_their_first_letter():
+    """Fewer than four letters left: the first letter is part of the word (وقت, time; بلد, country)."""
+    assert tokens("وقت") != tokens("قت") and tokens("بلد") != tokens("لد")
+    assert tokens("وقت") == [stem_arabic("وقت")]
+
+
+def test_gazetteer_names_are_found_behind_any_proclitic():
+    """Every Arabic name and alias of a place in taxonomy.yaml, written with و / ف / ب / ل / وب / ول before it,
+    gives the same terms as the name itself."""
+    from repository.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy("taxonomy.yaml")
+    names = set()
+    for code in taxonomy.codes.values():
+        if code.facet == "location":
+            names |= {n for n in (code.labels.get("ar", ""), *code.aliases) if n and _is_arabic(n)}
+    assert len(names) >= 30, len(names)
+    failures = []
+    for name in sorted(names):
+        first, *rest = name.split()
+        expected = tokens(name)
+        for clitic in ("و", "ف", "ب", "ل", "وب", "ول"):
+            form = " ".join([clitic + first, *rest])
+            if tokens(form) != expected:
+                failures.append((form, tokens(form), expected))
+    assert not failures, failures[:10]
+
+
+def _is_arabic(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+def test_a_report_with_clitics_is_found_by_the_bare_names(tmp_path):
+    """Through the real index: "وبنغازي" and "لمصراتة" in a report; بنغازي and مصراتة find it."""
+    import datetime as dt
+
+    from indexer.index import IndexDoc
+    from indexer.index import SearchIndex
+    from indexer.index import SearchRequest
+
+    index = SearchIndex(tmp_path / "ix")
+    index.open()
+    index.apply([IndexDoc(
+        id=1, title="تقرير", summary="", body="وصلت الأسر من طرابلس وبنغازي، ثم انتقلت لمصراتة وللنازحين هناك مأوى.",
+        labels=frozenset({"everyone"}), codes=(), code_tree=(), org="A", level="public", state="released",
+        language="ar", published=None, uploaded_at=dt.datetime(2026, 1, 1),
+    )], [])
+    for query in ("بنغازي", "مصراتة", "مصراته", "النازحين", "نازحين", "الاسر", '"طرابلس بنغازي"'):
+        assert index.search(SearchRequest(text=query), frozenset({"everyone"})).ids == [1], query
