@@ -372,7 +372,7 @@ def test_rule_table_is_data():
     kinds = set(scan.KINDS)
     for rule in rules:
         assert rule.level in protocol.LEVELS and rule.reason
-        assert {k for k in (rule.kind, *rule.all_of, *rule.any_of) if k} <= kinds
+        assert {k for k in (rule.kind, *rule.all_of, *rule.any_of, *rule.none_of) if k} <= kinds
         assert rule.kind or rule.all_of or rule.any_of or rule.codes
 
 
@@ -387,10 +387,10 @@ def test_rule_table_is_data():
         ([F("coordinates")], (), protocol.CONFIDENTIAL, "GPS"),
         ([F("small_count", 3)], (), protocol.CONFIDENTIAL, "3 table cell"),
         ([F("sensitive_site", 2), F("coordinates")], (), protocol.STRICTLY_CONFIDENTIAL, "sensitive site"),
-        ([F("sensitive_site", 2)], (), None, None),
+        ([F("sensitive_site", 2)], (), protocol.RESTRICTED, "A sensitive site named (2 mention(s)"),
         ([F("severe_topic", 3), F("person_name")], (), protocol.STRICTLY_CONFIDENTIAL, "case details"),
         ([F("severe_topic", 3), F("phone")], (), protocol.STRICTLY_CONFIDENTIAL, "case details"),
-        ([F("severe_topic", 3)], (), None, None),
+        ([F("severe_topic", 3)], (), protocol.RESTRICTED, "case details (3 mention(s)), even without names"),
         ([F("phone")], ("theme:gbv",), protocol.STRICTLY_CONFIDENTIAL, "theme:gbv"),
         ([F("person_name", 2)], ("theme:child_protection",), protocol.STRICTLY_CONFIDENTIAL, "names 2 people"),
         ([F("person_name", 1)], ("theme:gbv",), None, None),
