@@ -87,6 +87,14 @@ SCHEMAS: dict[str, Schema] = {
             "detected": _nullable({"type": "string", "description": "415: the type found in the content."}),
             "allowed_risks": _strings(),
             "allowed_benefits": _strings(),
+            "allowed_kinds": _strings(description="422 invalid_value: the finding kinds considered may name."),
+            "missing": _strings(
+                enum=[c.id for c in protocol.RELEASE_GATE],
+                description="422 refused (a release): the conditions of the release gate that are not met.",
+            ),
+            "not_considered": _strings(
+                enum=list(KINDS), description="422 refused (a public release): found kinds not marked as considered."
+            ),
         },
         ("error", "message"),
         description='Every refusal: {"error": "<short_code>", "message": "<sentence>"}, plus details of some.',
@@ -287,6 +295,17 @@ SCHEMAS: dict[str, Schema] = {
             "grant_orgs": _strings(MAX_GRANTS, maxLength=32, description="Acronyms (confidential only)."),
             "grant_users": _strings(MAX_GRANTS, maxLength=254, description="E-mails (strictly confidential only)."),
             "review_by": _nullable(DATE),
+            "considered": _strings(
+                len(KINDS),
+                enum=list(KINDS),
+                description="The scan finding kinds the coordinator weighed; a public release needs every kind "
+                "the document's scan found.",
+            ),
+            "accept_codes": _strings(
+                MAX_CODES,
+                description="Suggested codes accepted with this decision, in the same transaction, before the "
+                "release gate is checked.",
+            ),
         },
         ("action",),
     ),
@@ -461,8 +480,12 @@ PATHS: dict[str, dict[str, Schema]] = {
             "A coordinator's decision: release at a level, return with a rationale, or withhold",
             {"200": _DOCUMENT, **_errors(400, 401, 403, 404, 409, 413, 422)},
             requestBody=_json_body("Review"),
-            description="A release needs a level and a rationale; below the minimum level it needs an override; "
-            "grant_orgs only for confidential, grant_users only for strictly_confidential.",
+            description="A release (and a re-classification) needs a level, an accepted doc_type code and one "
+            "accepted code of another facet (sector, theme, population, location; accept_codes may add suggested "
+            "ones), at least one entry in risks and in benefits (none_identified alone is an answer) and a "
+            "rationale; at public, every kind the scan found listed in considered; refused with 422 refused, "
+            "naming what is missing in reasons and missing. Below the minimum level it needs an override "
+            "(422 below_minimum); grant_orgs only for confidential, grant_users only for strictly_confidential.",
             tags=["review"],
         ),
     },

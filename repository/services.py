@@ -703,6 +703,16 @@ class Service:
         """The minimum level follows the scan findings and the codes (the rule table in ``protocol``)."""
         doc.minimum_level, doc.minimum_reasons = protocol.minimum_level(doc.detected or [], doc.codes)
 
+    @staticmethod
+    def _raise_minimum(doc: Document) -> None:
+        """Before a release: a document scanned under an older rule table gets the current rules' minimum when it
+        is higher than the stored one (never lower: the stored minimum follows every change of text or codes)."""
+        level, reasons = protocol.minimum_level(doc.detected or [], doc.codes)
+        if level is not None and (doc.minimum_level is None or protocol.level_rank(level) > protocol.level_rank(
+            doc.minimum_level
+        )):
+            doc.minimum_level, doc.minimum_reasons = level, reasons
+
     def _duplicate(self, actor: Actor, existing: Document) -> ServiceError:
         if protocol.can_view(actor, protocol.facts_of(existing)):
             return ServiceError(409, "duplicate", "This file is already in the repository.", document_id=existing.id)
@@ -765,6 +775,22 @@ class Service:
         code retired since is offered as its replacement. Audited as ``update``; the index follows via the outbox.
         """
         doc = self._visible(actor, document_id, "update")
+        if codes != "all":
+            codes = clean_list(codes, "codes", MAX_CODES)
+            if not codes:
+                raise _invalid("codes must list at least one suggested code (or send all: true).")
+        new_codes = self._with_suggestions(doc, codes)
+        if set(new_codes) == set(doc.codes):
+            return doc
+        with db.write(self.session):
+            self._accept(actor, doc, new_codes)
+            indexing.enqueue(self.session, [doc.id])
+        self.repo.after_index_change(wait=True)
+        return doc
+
+    def _with_suggestions(self, doc: Document, codes: Any) -> list[str]:
+        """The document's codes once ``codes`` (suggested code ids, or ``"all"``) are accepted; 422
+        ``not_suggested`` for a code that is not among its suggestions."""
         taxonomy = self.repo.taxonomy
         suggestions: dict[str, list[dict[str, Any]]] = {}
         for facet, items in (doc.suggested_codes or {}).items():
@@ -776,9 +802,7 @@ class Service:
         if codes == "all":
             wanted = [c for c in dict.fromkeys(suggested) if c not in doc.codes]
         else:
-            wanted = clean_list(codes, "codes", MAX_CODES)
-            if not wanted:
-                raise _invalid("codes must list at least one suggested code (or send all: true).")
+            wanted = list(codes)
             stray = [c if len(c) <= 80 else c[:80] + "…" for c in wanted if c not in suggested]
             if stray:
                 raise ServiceError(
@@ -791,21 +815,21 @@ class Service:
         new_codes = merge_accepted_codes(doc.codes, suggestions, wanted)
         if len(new_codes) > MAX_CODES:
             raise _invalid(f"A document may have at most {MAX_CODES} codes.")
+        return new_codes
+
+    def _accept(self, actor: Actor, doc: Document, new_codes: list[str]) -> list[str]:
+        """Give ``doc`` the codes ``new_codes`` (from :meth:`_with_suggestions`) inside the caller's transaction;
+        audited as ``update``. Returns the codes added."""
         added = [c for c in new_codes if c not in doc.codes]
         removed = [c for c in doc.codes if c not in new_codes]
         if not added and not removed:
-            return doc
-        with db.write(self.session):
-            kept = [row for row in doc.code_rows if row.code_id in new_codes]
-            doc.code_rows = kept + [DocumentCode(code_id=c) for c in added]
-            self._set_minimum(doc)
-            doc.updated_at = utcnow()
-            self.audit(
-                actor, "update", doc.id, fields=["codes"], accepted_suggestions=added, removed_codes=removed
-            )
-            indexing.enqueue(self.session, [doc.id])
-        self.repo.after_index_change(wait=True)
-        return doc
+            return []
+        kept = [row for row in doc.code_rows if row.code_id in new_codes]
+        doc.code_rows = kept + [DocumentCode(code_id=c) for c in added]
+        self._set_minimum(doc)
+        doc.updated_at = utcnow()
+        self.audit(actor, "update", doc.id, fields=["codes"], accepted_suggestions=added, removed_codes=removed)
+        return added
 
     def migrate_retired_codes(self, actor: Actor, *, dry_run: bool = False) -> dict[str, int]:
         """Move documents from retired taxonomy codes to their replacements (``taxonomy migrate``; system only).
@@ -886,6 +910,21 @@ class Service:
         review_by = parse_date(data.get("review_by"), "review_by")
         grant_orgs = [g.upper() for g in clean_list(data.get("grant_orgs"), "grant_orgs", MAX_GRANTS, 32)]
         grant_users = [g.lower() for g in clean_list(data.get("grant_users"), "grant_users", MAX_GRANTS, 254)]
+        considered = clean_list(data.get("considered"), "considered", len(protocol.DETECTED_LABELS), 64)
+        unknown_kinds = [k for k in considered if k not in protocol.DETECTED_LABELS]
+        if unknown_kinds:
+            raise _invalid(
+                f"Unknown finding kind in considered: {', '.join(unknown_kinds[:5])}.",
+                allowed_kinds=list(protocol.DETECTED_LABELS),
+            )
+        accept_codes = clean_list(data.get("accept_codes"), "accept_codes", MAX_CODES)
+        new_codes = None
+        if accept_codes:
+            try:
+                protocol.require(actor, "update", protocol.facts_of(doc))
+            except Denied as exc:
+                raise _denied(exc) from None
+            new_codes = self._with_suggestions(doc, accept_codes)
 
         if action == "return" and not rationale:
             raise ServiceError(
@@ -896,15 +935,25 @@ class Service:
             )
         detail: dict[str, Any] = {"rationale": rationale}
         with db.write(self.session):
+            if new_codes is not None:
+                detail["accepted_codes"] = self._accept(actor, doc, new_codes)
             if action == "return":
                 self._add_comment(actor, doc, "return", rationale)
             if action == "release":
                 level = data.get("level")
+                self._raise_minimum(doc)
                 reasons = protocol.check_release(level, grant_orgs, grant_users)
-                if not rationale:
-                    reasons.append("A release needs a rationale (the benefit/risk assessment in a sentence).")
+                record = protocol.ReleaseRecord(tuple(doc.codes), tuple(risks), tuple(benefits), rationale)
+                missing = protocol.release_missing(record)
+                reasons += [condition.reason for condition in missing]
+                unconsidered = protocol.not_considered(level, doc.detected or [], considered)
+                if unconsidered:
+                    reasons.append(protocol.not_considered_reason(unconsidered))
                 if reasons:
-                    raise ServiceError(422, "refused", "The release was refused.", reasons=reasons)
+                    gaps: dict[str, Any] = {"missing": [c.id for c in missing]}
+                    if unconsidered:
+                        gaps["not_considered"] = unconsidered
+                    raise ServiceError(422, "refused", "The release was refused.", reasons=reasons, **gaps)
                 below = protocol.below_minimum(level, doc.minimum_level)
                 if below and not override:
                     raise ServiceError(
@@ -921,7 +970,7 @@ class Service:
                 doc.org_grants = [OrgGrant(org_id=o.id) for o in orgs]
                 doc.user_grants = [UserGrant(user_id=u.id) for u in users]
                 doc.override = override if below else ""
-                detail.update(level=level, grant_orgs=grant_orgs, grant_users=grant_users)
+                detail.update(level=level, grant_orgs=grant_orgs, grant_users=grant_users, considered=considered)
                 if below:
                     detail["override"] = override
                     self.audit(

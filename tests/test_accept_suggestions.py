@@ -11,6 +11,7 @@ import re
 import pytest
 from conftest import csrf
 from conftest import login
+from conftest import release
 from conftest import upload
 
 MINUTES = b"""Minutes of the Protection Sector Working Group meeting
@@ -127,11 +128,7 @@ def test_refusals(client, doc):
 def test_after_release_only_coordinators_accept(client, doc):
     accounts, doc_id = doc
     coordinator = accounts["coordinator"]
-    r = client.post(
-        f"/api/v1/documents/{doc_id}/review",
-        headers=coordinator.headers,
-        json={"action": "release", "level": "confidential", "rationale": "Partners only."},
-    )
+    r = release(client, coordinator, doc_id, "confidential", rationale="Partners only.")
     assert r.status_code == 200, r.json
     assert accept(client, accounts["uploader"], doc_id, codes=["location:LY0319"]).status_code == 403
     r = accept(client, coordinator, doc_id, codes=["location:LY0319"])

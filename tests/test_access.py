@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import GATE_CODES
+from conftest import NONE_IDENTIFIED
 from conftest import login
 from conftest import upload
 
@@ -74,7 +76,8 @@ def planted(app, client, world):
     for key, (decision, _who) in PLANTS.items():
         body = f"Field report {canary(key)} on protection risks and detention.\n".encode() * 3
         r = upload(client, accounts["uploader"], data=body, filename=f"{key}.txt",
-                   title=f"Report {canary(key)}", summary=f"Summary {canary(key)}", codes=[CODES[key]])
+                   title=f"Report {canary(key)}", summary=f"Summary {canary(key)}",
+                   codes=[CODES[key], GATE_CODES[0]])  # a document type too, as a release needs
         assert r.status_code == 201, r.json
         doc_id = r.json["id"]
         ids[key] = doc_id
@@ -85,7 +88,7 @@ def planted(app, client, world):
             steps = [decision]
         for step in steps:
             r = client.post(f"/api/v1/documents/{doc_id}/review", headers=coord.headers,
-                            json={"rationale": "Reviewed against the ISP.", **step})
+                            json={"rationale": "Reviewed against the ISP.", **NONE_IDENTIFIED, **step})
             assert r.status_code == 200, r.json
     return accounts, ids
 
@@ -212,13 +215,14 @@ def test_reclassification_applies_at_once(client, planted):
     word = canary("restricted")
     assert client.get(f"/api/v1/search?q={word}", headers=staff.headers).json["total"] == 1
     r = client.post(f"/api/v1/documents/{doc_id}/review", headers=coord.headers,
-                    json={"action": "release", "level": "confidential", "rationale": "Names found in annex."})
+                    json={"action": "release", "level": "confidential", "rationale": "Names found in annex.",
+                          **NONE_IDENTIFIED})
     assert r.status_code == 200
     assert client.get(f"/api/v1/search?q={word}", headers=staff.headers).json["total"] == 0
     assert client.get(f"/api/v1/documents/{doc_id}/file", headers=staff.headers).status_code == 404
     r = client.post(f"/api/v1/documents/{doc_id}/review", headers=coord.headers,
                     json={"action": "release", "level": "confidential", "grant_orgs": ["OTHER"],
-                          "rationale": "Shared with OTHER for referrals."})
+                          "rationale": "Shared with OTHER for referrals.", **NONE_IDENTIFIED})
     assert r.status_code == 200
     res = client.get(f"/api/v1/search?q={word}", headers=staff.headers).json
     assert res["total"] == 1 and res["facets"]["location"][CODES["restricted"]] == 1

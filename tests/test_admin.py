@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from account_utils import browser_for
 from account_utils import post_form
+from conftest import release
 from conftest import svc
 from conftest import text_report
 from conftest import upload
@@ -134,9 +135,8 @@ def test_admins_gain_no_access_to_document_content(app, client, people):
         r = upload(client, partner, data=text_report(f"admin canary {level} quellwort"), filename=f"{level}.txt",
                    title=f"Admin canary {level}")
         ids[level] = r.get_json()["id"]
-        r = client.post(f"/api/v1/documents/{ids[level]}/review", headers=people["coord"].headers,
-                        json={"action": "release", "level": level, "rationale": "test",
-                              "override": "test" if level != "strictly_confidential" else ""})
+        r = release(client, people["coord"], ids[level], level, rationale="test",
+                    override="test" if level != "strictly_confidential" else "")
         assert r.status_code == 200, r.get_json()
     r = upload(client, partner, data=text_report("admin canary submitted quellwort"), filename="s.txt")
     ids["submitted"] = r.get_json()["id"]

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 
 import pytest
+from conftest import GATE_CODES
+from conftest import NONE_IDENTIFIED
 from conftest import PASSWORD
 from conftest import csrf
 from conftest import login
@@ -62,12 +64,15 @@ def one(client, coord, **params) -> dict:
 
 
 def new_doc(client, account, words: str) -> int:
-    r = upload(client, account, data=text_report(words), filename="report.txt", title=words)
+    r = upload(client, account, data=text_report(words), filename="report.txt", title=words, codes=list(GATE_CODES))
     assert r.status_code == 201, r.json
     return r.json["id"]
 
 
 def review(client, coord, doc_id, **body):
+    """POST a review decision (a release with "none identified" risks and benefits unless ``body`` says)."""
+    if body.get("action") == "release":
+        body = {**NONE_IDENTIFIED, **body}
     return client.post(f"/api/v1/documents/{doc_id}/review", headers=coord.headers, json=body)
 
 
@@ -132,7 +137,7 @@ def test_document_events_with_details(app, client, people):
 
     # update
     r = client.patch(f"/api/v1/documents/{doc_id}", headers=partner.headers,
-                     json={"title": "Auditmoor water points", "codes": ["location:LY0319"]})
+                     json={"title": "Auditmoor water points", "codes": ["doc_type:assessment", "location:LY0319"]})
     assert r.status_code == 200
     event = one(client, coord, action="update", document=doc_id)
     assert event["actor"] == partner.email and event["detail"]["fields"] == ["codes", "title"]

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from conftest import GATE_CODES
+from conftest import NONE_IDENTIFIED
 from conftest import POSTGRES_URL
 from conftest import World
 from conftest import database_url
@@ -118,14 +120,15 @@ WORDS = ["amber", "basalt", "cobalt", "dune", "ember", "fjord", "garnet", "harbo
 
 #: Per document: the coordinator's steps (none: left submitted) and its codes.
 PLAN = [
-    ([{"action": "release", "level": "public"}], ["location:IQG09-zakho"]),
-    ([{"action": "release", "level": "restricted"}], ["location:IQG09"]),
-    ([{"action": "release", "level": "confidential", "grant_orgs": ["UNHCR"]}], []),
-    ([{"action": "release", "level": "strictly_confidential", "grant_users": ["staff@unhcr.example.org"]}], []),
+    ([{"action": "release", "level": "public"}], ["location:IQG09-zakho", GATE_CODES[0]]),
+    ([{"action": "release", "level": "restricted"}], ["location:IQG09", GATE_CODES[0]]),
+    ([{"action": "release", "level": "confidential", "grant_orgs": ["UNHCR"]}], list(GATE_CODES)),
+    ([{"action": "release", "level": "strictly_confidential", "grant_users": ["staff@unhcr.example.org"]}],
+     list(GATE_CODES)),
     ([], ["location:IQG09"]),
     ([{"action": "return"}], []),
     ([{"action": "withhold"}], []),
-    ([{"action": "release", "level": "confidential"}], ["location:IQG09-zakho"]),
+    ([{"action": "release", "level": "confidential"}], ["location:IQG09-zakho", GATE_CODES[0]]),
 ]
 
 QUERIES = [
@@ -162,7 +165,7 @@ def populate(app) -> tuple[dict, list[int]]:
         ids.append(r.json["id"])
         for step in steps:
             r = client.post(f"/api/v1/documents/{ids[-1]}/review", headers=coord.headers,
-                            json={"rationale": f"Reviewed {word} against the ISP.", **step})
+                            json={"rationale": f"Reviewed {word} against the ISP.", **NONE_IDENTIFIED, **step})
             assert r.status_code == 200, r.json
     returned = ids[5]
     r = client.post(f"/api/v1/documents/{returned}/file", headers=cast["partner"].headers,

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import pytest
 from conftest import CSRF_RE
+from conftest import GATE_CODES
+from conftest import NONE_IDENTIFIED
 from conftest import World
 from conftest import database_url
 from conftest import login
@@ -116,12 +118,12 @@ def _sweep(tmp_path_factory, url: str | None):
         title, body, fname = _word(rng), _word(rng), _word(rng)
         data = f"Field report {body} about protection risks.\n".encode() * 3
         r = upload(client, accounts["owner_partner"], data=data, filename=f"{fname}.txt", title=f"Report {title}",
-                   summary=f"Summary of {title}")
+                   summary=f"Summary of {title}", codes=list(GATE_CODES))
         assert r.status_code == 201, r.get_json()
         doc_id = r.get_json()["id"]
         for step in steps:
             r = client.post(f"/api/v1/documents/{doc_id}/review", headers=accounts["coordinator"].headers,
-                            json={"rationale": "Reviewed against the ISP.", **step})
+                            json={"rationale": "Reviewed against the ISP.", **NONE_IDENTIFIED, **step})
             assert r.status_code == 200, r.get_json()
         plants[key] = Plant(key, doc_id, (title, body, fname), audience)
     tokens = {name: a.headers for name, a in accounts.items()}

@@ -20,6 +20,8 @@ import random
 import jsonschema_rs
 import pytest
 import schemathesis
+from conftest import GATE_CODES
+from conftest import NONE_IDENTIFIED
 from conftest import World
 from conftest import start_app
 from conftest import stop_app
@@ -103,12 +105,12 @@ def _seed(api: Api) -> None:
     for name, (who, steps) in SEEDS.items():
         body = text_report(f"Seed {name}: protection monitoring in Tripoli and Benghazi, detention and GBV.", 3)
         r = upload(api.client, api.accounts[who], data=body, filename=f"{name}.txt", title=f"Report {name}",
-                   codes=["location:LY0101"], published="2024-05-01")
+                   codes=["location:LY0101", GATE_CODES[0]], published="2024-05-01")
         assert r.status_code == 201, r.json
         api.docs[name] = r.json["id"]
         for step in steps:
             r = api.client.post(f"/api/v1/documents/{api.docs[name]}/review", headers=coord.headers,
-                                json={"rationale": "Reviewed against the ISP.", **step})
+                                json={"rationale": "Reviewed against the ISP.", **NONE_IDENTIFIED, **step})
             assert r.status_code == 200, r.json
 
 
@@ -305,7 +307,8 @@ def test_every_operation_answers_as_described(api):
 
     # Changes and codes.
     changed = _call(api, "partner", "PATCH", "/documents/{doc_id}", 200, doc_id=doc_id,
-                    body={"title": "Walk-through, revised", "codes": ["location:LY0101"], "published": None})
+                    body={"title": "Walk-through, revised", "codes": ["location:LY0101", GATE_CODES[0]],
+                          "published": None})
     assert changed["published"] is None
     _call(api, "partner", "PATCH", "/documents/{doc_id}", 422, doc_id=doc_id, body={"state": "released"})
     _call(api, "partner", "POST", "/documents/{doc_id}/codes/accept", 200, doc_id=doc_id, body={"all": True})
@@ -323,9 +326,13 @@ def test_every_operation_answers_as_described(api):
                      body={"file": PHONE_REPORT * 4})
     assert replaced["size"] == len(PHONE_REPORT * 4)
 
-    # Review: below the minimum is refused with reasons; return, resubmit, release with a grant.
+    # Review: the release gate and the minimum level refuse with reasons; return, resubmit, release with a grant.
+    gate = _call(api, "coordinator", "POST", "/documents/{doc_id}/review", 422, doc_id=doc_id,
+                 body={"action": "release", "level": "public", "rationale": "Useful.", "risks": ["targeting"]})
+    assert gate["error"] == "refused" and gate["missing"] == ["benefits"] and gate["not_considered"] == ["phone"]
     below = _call(api, "coordinator", "POST", "/documents/{doc_id}/review", 422, doc_id=doc_id,
-                  body={"action": "release", "level": "public", "rationale": "Useful."})
+                  body={"action": "release", "level": "public", "rationale": "Useful.", "considered": ["phone"],
+                        **NONE_IDENTIFIED})
     assert below["error"] == "below_minimum" and below["reasons"]
     _call(api, "partner", "POST", "/documents/{doc_id}/review", 403, doc_id=doc_id, body={"action": "withhold"})
     _call(api, "coordinator", "POST", "/documents/{doc_id}/review", 200, doc_id=doc_id,

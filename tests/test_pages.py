@@ -13,6 +13,7 @@ import pytest
 from conftest import CSRF_RE
 from conftest import csrf
 from conftest import login
+from conftest import release
 from conftest import text_report
 from conftest import upload
 
@@ -107,7 +108,7 @@ def test_each_role_does_its_job_in_the_browser(app, people):
             "title": "Farrowdene committee follow-up",
             "summary": "Two visits to the water committee.",
             "published": "2024-03-20",
-            "codes": ["location:LY0319"],
+            "codes": ["doc_type:situation_report", "location:LY0319"],
         },
     )
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/documents/{doc_id}")
@@ -115,7 +116,8 @@ def test_each_role_does_its_job_in_the_browser(app, people):
     assert heading(html) == "Farrowdene committee follow-up" and "Saved." in html
     assert "Two visits to the water committee." in html and "2024-03-20" in html
     api = app.test_client().get(f"/api/v1/documents/{doc_id}", headers=people["coord"].headers).json
-    assert api["title"] == "Farrowdene committee follow-up" and api["codes"] == {"location": ["location:LY0319"]}
+    assert api["title"] == "Farrowdene committee follow-up"
+    assert api["codes"] == {"doc_type": ["doc_type:situation_report"], "location": ["location:LY0319"]}
 
     # staff cannot see it yet
     assert staff.get(f"/documents/{doc_id}").status_code == 404
@@ -199,9 +201,10 @@ def test_return_and_submit_through_the_forms(app, people):
     html = text(coord.get(f"/documents/{doc_id}"))
     r = coord.post(f"/documents/{doc_id}/review",
                    data={"csrf_token": token_of(html), "action": "release", "level": "public", "rationale": ""})
-    assert r.status_code == 302
+    assert r.status_code == 422
+    assert 'class="flash error refusal"' in text(r) and "No rationale" in plain(text(r))
     html = text(coord.get(f"/documents/{doc_id}"))
-    assert 'class="flash error"' in html and "rationale" in html and badge(html, "state", "submitted")
+    assert badge(html, "state", "submitted")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -266,8 +269,7 @@ def test_hostile_title_is_escaped_on_every_page(app, people):
     html = check(partner.get(f"/documents/{doc_id}"))
     assert f'value="Mallowby {XSS_ESCAPED}"' in html  # the edit form's value attribute
 
-    r = api.post(f"/api/v1/documents/{doc_id}/review", headers=people["coord"].headers,
-                 json={"action": "release", "level": "public", "rationale": f"ok {XSS}", "review_by": "2000-01-01"})
+    r = release(api, people["coord"], doc_id, "public", rationale=f"ok {XSS}", review_by="2000-01-01")
     assert r.status_code == 200
     for browser in (app.test_client(), partner, coord):
         assert XSS_ESCAPED in check(browser.get("/"))

@@ -14,6 +14,8 @@ from html import unescape
 
 import pytest
 from conftest import CSRF_RE
+from conftest import GATE_CODES
+from conftest import NONE_IDENTIFIED
 from conftest import login
 from conftest import text_report
 from conftest import upload
@@ -36,6 +38,7 @@ RAW_PHONES = ("+218 91 234 5678", "+218 92 765 4321", "912345678")
 
 def new_doc(client, account, words: str, body: bytes | None = None, **fields) -> dict:
     fields.setdefault("title", words)
+    fields.setdefault("codes", list(GATE_CODES))  # coded as the release gate needs
     r = upload(client, account, data=body if body is not None else text_report(words), filename="report.txt",
                **fields)
     assert r.status_code == 201, r.json
@@ -43,7 +46,10 @@ def new_doc(client, account, words: str, body: bytes | None = None, **fields) ->
 
 
 def review(client, account, doc_id, **body):
+    """POST a review decision; a release carries "none identified" risks and benefits unless ``body`` says."""
     headers = account.headers if account is not None else {}
+    if body.get("action") == "release":
+        body = {**NONE_IDENTIFIED, **body}
     return client.post(f"/api/v1/documents/{doc_id}/review", headers=headers, json=body)
 
 
@@ -268,8 +274,8 @@ def test_replaced_file_is_rescanned_and_the_old_one_kept(app, client, people):
     # submit, then a release below the new minimum is refused with its reasons
     r = client.post(f"/api/v1/documents/{doc_id}/submit", headers=partner.headers)
     assert r.status_code == 200 and r.json["state"] == "submitted"
-    body = assert_error(review(client, coord, doc_id, action="release", level="public", rationale="Fine."),
-                        422, "below_minimum")
+    body = assert_error(review(client, coord, doc_id, action="release", level="public", rationale="Fine.",
+                               considered=["phone"]), 422, "below_minimum")
     assert any("Phone numbers" in reason for reason in body["reasons"])
     assert review(client, coord, doc_id, action="release", level="confidential", rationale="Referral partners only.",
                   grant_orgs=["UNHCR"]).status_code == 200
@@ -358,7 +364,8 @@ def test_the_loop_in_the_browser(app, people):
     form = partner.get("/upload").get_data(as_text=True)
     body = text_report("Elderbrook distribution contacts") + PHONES.encode()
     r = partner.post("/upload", data={"csrf_token": token_of(form), "file": (io.BytesIO(body), "contacts.txt"),
-                                      "title": "Elderbrook contacts", "proposed_level": "restricted"},
+                                      "title": "Elderbrook contacts", "proposed_level": "restricted",
+                                      "codes": list(GATE_CODES)},
                      content_type="multipart/form-data")
     assert r.status_code == 302
     doc_id = int(r.headers["Location"].rsplit("/", 1)[1])
@@ -456,7 +463,7 @@ def test_the_loop_in_the_browser(app, people):
     html = page(coord, doc_id)
     r = coord.post(f"/documents/{doc_id}/review", data={
         "csrf_token": token_of(html), "action": "release", "level": "restricted", "rationale": "Still fine.",
-        "override": "The contacts are the cluster's public hotline."})
+        "override": "The contacts are the cluster's public hotline.", **NONE_IDENTIFIED})
     assert r.status_code == 302
     text = plain(page(coord, doc_id))
     assert "Released below the minimum level: The contacts are the cluster's public hotline." in text
@@ -471,12 +478,15 @@ def test_refusals_in_the_browser_show_their_reasons(app, people):
     doc_id = new_doc(client, people["partner"], "Millbrook", body=body)["id"]
     html = page(coord, doc_id)
     # a return without comment, a release below the minimum: 422 reasons shown, nothing changes
-    coord.post(f"/documents/{doc_id}/review", data={"csrf_token": token_of(html), "action": "return"})
-    text = plain(page(coord, doc_id))
+    r = coord.post(f"/documents/{doc_id}/review", data={"csrf_token": token_of(html), "action": "return"})
+    text = plain(r.get_data(as_text=True))
+    assert r.status_code == 422
     assert "The return was refused." in text and "what should the uploader change?" in text
-    coord.post(f"/documents/{doc_id}/review", data={"csrf_token": token_of(html), "action": "release",
-                                                    "level": "public", "rationale": "ok"})
-    text = plain(page(coord, doc_id))
+    r = coord.post(f"/documents/{doc_id}/review", data={"csrf_token": token_of(html), "action": "release",
+                                                        "level": "public", "rationale": "ok", "considered": ["phone"],
+                                                        **NONE_IDENTIFIED})
+    text = plain(r.get_data(as_text=True))
+    assert r.status_code == 422
     assert "below the minimum level" in text and "Phone numbers of individuals (2)" in text
     assert get(client, people["coord"], doc_id).json["state"] == "submitted"
     # the partner may not review through the form

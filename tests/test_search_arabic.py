@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import pytest
 from conftest import login
+from conftest import release
 from conftest import upload
 from filefactory import make_arabic_pdf
 from filefactory import make_docx
 
 
 def _release(client, coordinator, doc_id: int, level: str = "public") -> None:
-    r = client.post(
-        f"/api/v1/documents/{doc_id}/review",
-        headers=coordinator.headers,
-        json={"action": "release", "level": level, "rationale": "Aggregated, no personal data."},
-    )
+    r = release(client, coordinator, doc_id, level, rationale="Aggregated, no personal data.")
     assert r.status_code == 200, r.json
 
 

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import NONE_IDENTIFIED
 from conftest import login
 from conftest import upload
 
@@ -61,7 +62,7 @@ PLANTS = {
     "restricted": (
         "uploader",
         [{"action": "release", "level": "restricted"}],
-        ["location:LY0320-ubari", "theme:ds_livelihoods"],
+        ["location:LY0320-ubari", "theme:ds_livelihoods", "doc_type:assessment"],
         "2024-11-20",
         "Livelihoods of returnees and protection risks.",
         LOGGED_IN,
@@ -69,7 +70,7 @@ PLANTS = {
     "confidential": (
         "uploader",
         [{"action": "release", "level": "confidential", "grant_orgs": ["GRANTED"]}],
-        ["location:LY0214-tawergha", "theme:ds_hlp"],
+        ["location:LY0214-tawergha", "theme:ds_hlp", "doc_type:analysis"],
         None,
         "Housing and property claims, protection follow-up.",
         OWNER_ORG | {"granted_org_staff", "coordinator"},
@@ -77,7 +78,7 @@ PLANTS = {
     "strict": (
         "uploader",
         [{"action": "release", "level": "strictly_confidential", "grant_users": ["person@other.example.org"]}],
-        ["location:LY0319-sebha", "theme:detention"],
+        ["location:LY0319-sebha", "theme:detention", "doc_type:protection_monitoring_report"],
         "2023-01-05",
         "Detention visit notes, protection concerns.",
         {"uploader", "granted_person", "coordinator"},
@@ -109,7 +110,7 @@ PLANTS = {
     "withdrawn": (
         "uploader",
         [{"action": "release", "level": "public"}, {"action": "withhold"}],
-        ["location:LY0319-sebha", "theme:mhpss"],
+        ["location:LY0319-sebha", "theme:mhpss", "doc_type:situation_report"],
         "2021-09-09",
         "Psychosocial support sessions, protection.",
         OWNER_ORG | {"coordinator"},
@@ -154,7 +155,7 @@ def planted(app, client, world):
             r = client.post(
                 f"/api/v1/documents/{ids[key]}/review",
                 headers=coord.headers,
-                json={"rationale": "Reviewed against the ISP.", **step},
+                json={"rationale": "Reviewed against the ISP.", **NONE_IDENTIFIED, **step},
             )
             assert r.status_code == 200, r.json
     return accounts, ids

@@ -289,7 +289,7 @@ CODES = [
     ["doc_type:meeting_minutes", "theme:child_protection", "location:LY0102"],
     ["doc_type:protection_monitoring_report", "sector:protection", "location:LY02"],
     ["doc_type:concept_note", "theme:gbv", "location:IQ"],
-    [],
+    ["doc_type:dataset", "population:idp"],  # every fifth document is released: coded as the release gate needs
 ]
 # (review action, level, grant_orgs, grant_users); None: stays submitted
 FATES: list[tuple[str, str | None, list[str], list[str]] | None] = [

@@ -10,14 +10,16 @@ def test_end_to_end(client, world):
     coord = world.account("c@pswg.example.org", "coordinator", "PSWG")
     staff = world.account("s@unhcr.example.org", "staff", "UNHCR")
     r = upload(client, partner, data=text_report("Detention conditions in Sebha"), filename="sebha.txt",
-               title="Sebha detention", codes=["location:LY0319"])
+               title="Sebha detention", codes=["doc_type:situation_report", "location:LY0319"])
     assert r.status_code == 201, r.json
     doc = r.json
-    assert doc["state"] == "submitted" and doc["codes"] == {"location": ["location:LY0319"]}
+    assert doc["state"] == "submitted"
+    assert doc["codes"] == {"doc_type": ["doc_type:situation_report"], "location": ["location:LY0319"]}
     assert client.get(f"/api/v1/documents/{doc['id']}", headers=staff.headers).status_code == 404
     assert client.get("/api/v1/search?q=sebha", headers=staff.headers).json["total"] == 0
     r = client.post(f"/api/v1/documents/{doc['id']}/review", headers=coord.headers,
-                    json={"action": "release", "level": "restricted", "rationale": "Aggregated; no identifiers."})
+                    json={"action": "release", "level": "restricted", "rationale": "Aggregated; no identifiers.",
+                          "risks": ["re_identification"], "benefits": ["coordination"]})
     assert r.status_code == 200, r.json
     res = client.get("/api/v1/search?q=sebha", headers=staff.headers).json
     assert res["total"] == 1 and "<mark>Sebha</mark>" in res["hits"][0]["snippet"]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import NONE_IDENTIFIED
 from conftest import World
 from conftest import start_app
 from conftest import stop_app
@@ -67,7 +68,7 @@ def migrated_world(tmp_path):
     coordinator = world.account("coord@pswg.example.org", "coordinator", "PSWG")
     ids = {}
     for key, codes in {
-        "both_old": [OLD_THEME, OLD_PLACE],
+        "both_old": [OLD_THEME, OLD_PLACE, "doc_type:situation_report"],  # released: a document type too
         "old_and_new": [OLD_THEME, "theme:ds_hlp"],
         "untouched": ["theme:access", "location:LY0319-sebha"],
     }.items():
@@ -83,7 +84,7 @@ def migrated_world(tmp_path):
     r = client.post(
         f"/api/v1/documents/{ids['both_old']}/review",
         headers=coordinator.headers,
-        json={"action": "release", "level": "public", "rationale": "Aggregated figures."},
+        json={"action": "release", "level": "public", "rationale": "Aggregated figures.", **NONE_IDENTIFIED},
     )
     assert r.status_code == 200, r.json
     close(before, drop=False)  # the same database, restarted with another vocabulary
@@ -126,7 +127,8 @@ def test_migrate_moves_documents_to_the_replacement_codes(migrated_world):
     assert "moved 3 code assignments" in result.output
 
     codes = {key: client.get(f"/api/v1/documents/{i}", headers=coord).json["codes"] for key, i in ids.items()}
-    assert codes["both_old"] == {"location": ["location:LY0319-sebha"], "theme": ["theme:ds_hlp"]}
+    assert codes["both_old"] == {"doc_type": ["doc_type:situation_report"], "location": ["location:LY0319-sebha"],
+                                 "theme": ["theme:ds_hlp"]}
     assert codes["old_and_new"] == {"theme": ["theme:ds_hlp"]}  # no duplicate
     assert codes["untouched"] == {"location": ["location:LY0319-sebha"], "theme": ["theme:access"]}
 

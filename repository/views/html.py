@@ -87,6 +87,7 @@ def init_app(app: Flask) -> None:
             "RISKS": protocol.RISKS,
             "BENEFITS": protocol.BENEFITS,
             "DETECTED_LABELS": protocol.DETECTED_LABELS,
+            "RELEASE_GATE": protocol.RELEASE_GATE,
         }
 
     @app.errorhandler(ServiceError)
@@ -270,12 +271,36 @@ def upload():
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str):
     """A document's page: metadata, codes, level, download; the forms each role may use."""
+    return _document_page(doc_id)
+
+
+def _document_page(doc_id: str, review: dict | None = None, refusal=None, status: int = 200):
+    """The document page; ``review`` refills the review form with what the coordinator sent, ``refusal`` (a
+    :class:`ServiceError`) says why it was refused."""
     actor = html_actor()
     svc = service()
     doc = svc.get(actor, doc_id)
     users = []
     if protocol.allowed(actor, "review", protocol.facts_of(doc)):
         users = svc.grantable_users(actor)
+    form = review or {
+        "level": doc.level or doc.proposed_level,
+        "risks": list(doc.risks or []),
+        "benefits": list(doc.benefits or []),
+        "rationale": doc.rationale or "",
+        "override": "",
+        "grant_orgs": [g.org.acronym for g in doc.org_grants],
+        "grant_users": " ".join(g.user.email for g in doc.user_grants),
+        "review_by": doc.review_by.isoformat() if doc.review_by else "",
+        "considered": [],
+        "accept_codes": [],
+    }
+    record = protocol.ReleaseRecord(
+        codes=(*doc.codes, *form["accept_codes"]),  # codes ticked for acceptance count as they would be
+        risks=tuple(form["risks"]),
+        benefits=tuple(form["benefits"]),
+        rationale=form["rationale"] or "",
+    )
     return render_template(
         "document.html",
         doc=doc,
@@ -283,7 +308,12 @@ def document(doc_id: str):
         comments=svc.comments(actor, doc),
         orgs=svc.orgs(),
         users=users,
-    )
+        form=form,
+        gate_missing={c.id for c in protocol.release_missing(record)},
+        needs_a_look=protocol.needs_a_look(doc.detected or [], doc.codes),
+        found_kinds=protocol.found_kinds(doc.detected or []),
+        refusal=refusal,
+    ), status
 
 
 @bp.get("/documents/<doc_id>/file")
@@ -340,6 +370,8 @@ def review(doc_id: str):
         "grant_orgs": form.getlist("grant_orgs"),
         "grant_users": [e for e in (form.get("grant_users") or "").replace(",", " ").split() if e],
         "review_by": form.get("review_by") or None,
+        "considered": form.getlist("considered"),
+        "accept_codes": form.getlist("accept_codes"),
     }
     try:
         service().review(html_actor(), doc_id, data)
@@ -347,8 +379,18 @@ def review(doc_id: str):
     except ServiceError as exc:
         if exc.status == 404:
             raise
+        if exc.status == 422:  # refused values: the page again, with what the coordinator typed
+            typed = {
+                key: form.getlist(key) if key in _REVIEW_LISTS else (form.get(key) or "")[:5000]
+                for key in ("action", "level", "rationale", "override", "grant_users", "review_by", *_REVIEW_LISTS)
+            }
+            return _document_page(doc_id, review=typed, refusal=exc, status=422)
         flash(" ".join([exc.message, *exc.extra.get("reasons", [])]), "error")
     return redirect(url_for("html.document", doc_id=doc_id))
+
+
+#: The review form's fields that carry several values.
+_REVIEW_LISTS = ("risks", "benefits", "grant_orgs", "considered", "accept_codes")
 
 
 @bp.post("/documents/<doc_id>/file")
