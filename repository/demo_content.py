@@ -14,8 +14,9 @@ Public API
 ``find_arabic_font()``    (regular, bold) TTF paths with Arabic glyphs, or ``None``.
 
 A document's ``review`` is ``None`` (left submitted) or a decision for ``Service.review``: action, level,
-rationale, risks and benefits (slugs from ``protocol.RISKS`` / ``protocol.BENEFITS``), grant_orgs
-(acronyms, confidential only) and grant_users (e-mails, strictly confidential only).
+rationale, risks and benefits (slugs from ``protocol.RISKS`` / ``protocol.BENEFITS``, at least one of each for a
+release, ``none_identified`` included), grant_orgs (acronyms, confidential only) and grant_users (e-mails, strictly
+confidential only). Every document carries a document type and a location code, so its release meets the gate.
 
 Arabic PDFs need a TTF with Arabic glyphs (DejaVu Sans, Noto Naskh Arabic, FreeSerif... or the
 file named by the ``DEMO_ARABIC_FONT`` environment variable). When none is found, ``render``
@@ -528,7 +529,7 @@ _HLP_CONCEPT_NOTE = DemoDocument(
         "release", "public",
         """Programme design document with no personal data and no operational security details. Public,
         to support coordination and resource mobilisation.""",
-        benefits=["anonymised", "coordination"],
+        risks=["none_identified"], benefits=["anonymised", "coordination"],
     ),
 )
 
@@ -744,7 +745,7 @@ _MINE_ACTION_SITREP = DemoDocument(
         "release", "public",
         """Routine situation report with figures by mantika. Casualties are aggregated and anonymised,
         and hazard coordinates are not included. Public; wide circulation supports community safety.""",
-        benefits=["aggregated_to_district", "cost_of_not_sharing"],
+        risks=["none_identified"], benefits=["aggregated_to_district", "cost_of_not_sharing"],
     ),
 )
 
@@ -882,7 +883,7 @@ _TAWERGHA_SITREP_AR = DemoDocument(
         "release", "public",
         """Situation report at town level with no personal data; figures are aggregated and rounded.
         Public, in Arabic, to inform returnees and local authorities as well as partners.""",
-        benefits=["anonymised", "cost_of_not_sharing"],
+        risks=["none_identified"], benefits=["anonymised", "cost_of_not_sharing"],
     ),
 )
 

@@ -258,6 +258,13 @@ def test_demo_loads_once_and_prints_logins(app, runner, client):
     token = run(runner, "token", "create", coordinator).stdout.strip().splitlines()[-1]
     found = client.get("/api/v1/search", headers=bearer(token), query_string={"q": "", "per_page": 100}).json
     assert found["total"] == len(DEMO_DOCUMENTS)
+    # every released demo document went through the release gate: coded, with a benefit/risk record
+    for hit in found["hits"]:
+        doc = client.get(f"/api/v1/documents/{hit['id']}", headers=bearer(token)).json
+        if doc["state"] != "released":
+            continue
+        assert doc["codes"].get("doc_type") and set(doc["codes"]) - {"doc_type"}, doc["title"]
+        assert doc["risks"] and doc["benefits"] and doc["rationale"], doc["title"]
 
 
 # ----------------------------------------------------------------------------------------------------------------

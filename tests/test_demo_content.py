@@ -211,6 +211,9 @@ def test_reviews_are_valid_decisions():
         assert set(review["grant_users"]) <= set(USERS)
         if review["action"] == "release":
             assert protocol.check_release(review["level"], review["grant_orgs"], review["grant_users"]) == []
+            record = protocol.ReleaseRecord(doc.codes, tuple(review["risks"]), tuple(review["benefits"]),
+                                            review["rationale"])
+            assert protocol.release_missing(record) == [], doc.key  # the release gate
         else:
             assert not review["grant_orgs"] and not review["grant_users"]
 
