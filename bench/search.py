@@ -20,7 +20,8 @@ For each size, on a fresh data folder (SQLite, local files, Whoosh: the embedded
 3. **Ingest through the real** ``import`` **while the server runs and answers searches** (a client searches
    twice a second meanwhile): text reports of two organisations, then the PDFs, then the DOCX files; wall-clock
    documents/s and pages/s, with everything searchable when ``import`` returns (it waits for the index).
-4. **Review**: every document gets codes and a decision through the service layer (``Service.update`` and
+4. **Review**: every document gets codes (a document type and a theme, as the release gate needs) and a decision
+   with a benefit/risk record and its scan findings considered, through the service layer (``Service.update`` and
    ``Service.review``, as the API's routes call them): 40 % public, 25 % restricted, 20 % confidential (half of
    them granted to a second organisation), 10 % strictly confidential (some granted to the staff account), 5 %
    left in review; then one ``reindex``.
@@ -303,7 +304,8 @@ with app.app_context():
         svc.update(coordinator, doc_id, {"codes": sorted(set(codes))})
         r = rng.random()
         body = {"action": "release", "rationale": "Benchmark review.", "risks": ["re_identification"],
-                "benefits": ["coordination"], "override": "benchmark corpus"}
+                "benefits": ["coordination"], "override": "benchmark corpus",
+                "considered": protocol.found_kinds(doc.detected or [])}
         if r < 0.40:
             body["level"] = "public"
         elif r < 0.65:
