@@ -118,3 +118,13 @@ def test_a_text_file_named_like_an_image_is_not_an_image(client, people):
     assert r.status_code in (201, 415)
     if r.status_code == 201:
         assert r.get_json()["text_status"] == "unavailable"
+
+
+def test_the_document_page_says_the_text_was_read_by_ocr(client, people, tmp_path):
+    from conftest import login
+
+    path = ff.make_photo(tmp_path / "minutes.png", ["Minutes of the Tobruk coordination meeting"], fmt="PNG")
+    doc = upload(client, people["partner"], path).get_json()
+    assert login(client, people["coord"].email).status_code == 302
+    page = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    assert "read from page images by OCR" in page and "unavailable" not in page
