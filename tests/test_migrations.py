@@ -234,6 +234,28 @@ def test_a_previous_release_database_upgrades_without_loss(tmp_path):
         assert after_init.pop("index_outbox") == 0
         assert after_init == {t: n for t, n in counts_before.items() if t != "index_outbox"}
         assert app.extensions["repo"].index.doc_count() == counts_before["documents"]
+        assert_routes_answer(app, engine, [doc_id for doc_id, _sha256 in hashes_before])
+
+
+def assert_routes_answer(app, engine, doc_ids: list[int]) -> None:
+    """The upgraded data through the routes: a coordinator of the release (a new token through the command line)
+    reads every document, finds all of them, pages the audit trail; the public pages and /readyz answer."""
+    with engine.connect() as conn:
+        email = conn.execute(text("SELECT email FROM users WHERE role = 'coordinator' ORDER BY id")).scalar()
+        audit_rows = conn.execute(text("SELECT count(*) FROM audit_events")).scalar()
+    engine.dispose()
+    token = cli(app, "token", "create", email).output.strip().splitlines()[-1]
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    for doc_id in doc_ids:
+        r = client.get(f"/api/v1/documents/{doc_id}", headers=headers)
+        assert r.status_code == 200 and r.json["id"] == doc_id, (doc_id, r.json)
+    found = client.get("/api/v1/search", headers=headers, query_string={"per_page": 100}).json
+    assert found["total"] == len(doc_ids) and {h["id"] for h in found["hits"]} == set(doc_ids)
+    trail = client.get("/api/v1/audit", headers=headers).json
+    assert trail["total"] >= audit_rows  # the release's events, and the reads just made
+    for path in ("/", "/search", "/login", "/api/v1/search", "/api/v1/openapi.json", "/readyz"):
+        assert client.get(path).status_code == 200, path
 
 
 def test_a_database_with_foreign_tables_is_not_adopted(tmp_path):
