@@ -210,9 +210,9 @@ def _pdf_with_pdfium(path: Path) -> tuple[Extraction, int] | None:
                     text = textpage.get_text_bounded()
                 finally:
                     textpage.close()
-                if not ocr.has_text(text) and _has_image(page):
-                    scanned += 1
-                if not ocr.has_text(text) and recognised < ocr.MAX_PAGES and _has_image(page) and ocr.available():
+                is_scan = not ocr.has_text(text) and _has_image(page)
+                scanned += is_scan
+                if is_scan and recognised < ocr.MAX_PAGES and ocr.available():
                     recognised += 1
                     try:
                         read = ocr.read_pdf_page(page)

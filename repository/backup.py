@@ -78,6 +78,7 @@ from sqlalchemy.types import Time
 
 from . import migrate
 from .storage import FileStore
+from .storage import fsync_dir
 
 FORMAT = "protection-repository-backup"
 FORMAT_VERSION = 1
@@ -325,7 +326,7 @@ class Backup:
             if path.exists():
                 raise BackupError(f"{path} appeared while the backup was written; the backup was not kept.")
             os.replace(part, path)
-            _fsync_dir(folder)
+            fsync_dir(folder)
             size = path.stat().st_size
         except OSError as exc:
             raise BackupError(f"The backup could not be written to {path}: {exc.strerror or exc}.") from None
@@ -488,14 +489,6 @@ def _layout_difference(found: Layout, expected: Layout) -> str:
             return f"column {name}.{extra[0]} is not expected"
     extra = sorted(set(have) - set(want))
     return f"table {extra[0]} is not expected" if extra else ""
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # ----------------------------------------------------------------------------------------------------------------

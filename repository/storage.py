@@ -87,7 +87,7 @@ class FileStore:
             return final
         os.chmod(staged.path, 0o400)
         os.replace(staged.path, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         return final
 
     def discard(self, staged: Staged) -> None:
@@ -95,7 +95,8 @@ class FileStore:
         staged.path.unlink(missing_ok=True)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in the folder ``path`` durable (fsync of the folder itself)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

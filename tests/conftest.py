@@ -138,6 +138,11 @@ def stop_app(app, drop: bool = True) -> None:
         drop_database(url)
 
 
+def sqlite_url(data_dir: Path) -> str:
+    """The URL of the SQLite file an app keeps in ``data_dir`` by default (to stay on SQLite in either pass)."""
+    return f"sqlite:///{Path(data_dir) / 'repository.sqlite3'}"
+
+
 @contextmanager
 def make_app(data_dir: Path, init: bool = True, **config) -> Iterator:
     """``start_app`` … ``stop_app`` as a context."""

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import conftest
 import pytest
 from alembic import command
 from conftest import GATE_CODES
@@ -29,7 +30,6 @@ from conftest import upload
 from sqlalchemy import text
 
 from repository import backup
-from repository import create_app
 from repository import db
 from repository import migrate
 
@@ -41,21 +41,8 @@ from repository import migrate
 @contextmanager
 def make_app(data_dir: Path, url: str | None = None) -> Iterator:
     """An app over ``data_dir`` (its SQLite file, or the database at ``url``); nothing is initialised."""
-    config = {"DATA_DIR": str(data_dir), "INDEX_MODE": "sync", "TESTING": True}
-    if url:
-        config["DATABASE_URL"] = url
-    app = create_app(config)
-    try:
+    with conftest.make_app(data_dir, init=False, DATABASE_URL=url or conftest.sqlite_url(data_dir)) as app:
         yield app
-    finally:
-        app.extensions["repo"].worker.stop()
-        app.extensions["repo"].extractor.close()
-        db.engine_of(app).dispose()
-
-
-@contextmanager
-def sqlite_url() -> Iterator[None]:
-    yield None
 
 
 def cli(app, *args: str, ok: bool = True):

@@ -11,15 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import conftest
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from conftest import POSTGRES_URL
-from conftest import database_url
 from sqlalchemy import inspect
 from sqlalchemy import text
 
-from repository import create_app
 from repository import db
 from repository import migrate
 from repository.db import Base
@@ -43,26 +42,12 @@ BACKENDS = [
 def make_app(data_dir: Path, backend: str = "sqlite") -> Iterator:
     """An app over ``data_dir`` (its SQLite file) or over a new PostgreSQL database; nothing is initialised."""
     if backend == "sqlite":
-        urls = _no_url()
+        config = {"DATABASE_URL": conftest.sqlite_url(data_dir)}
     else:
         assert POSTGRES_URL
-        urls = database_url()
-    with urls as url:
-        config = {"DATA_DIR": str(data_dir), "INDEX_MODE": "sync", "TESTING": True}
-        if url:
-            config["DATABASE_URL"] = url
-        app = create_app(config)
-        try:
-            yield app
-        finally:
-            app.extensions["repo"].worker.stop()
-            app.extensions["repo"].extractor.close()
-            db.engine_of(app).dispose()
-
-
-@contextmanager
-def _no_url() -> Iterator[None]:
-    yield None
+        config = {}  # start_app gives it a new database, dropped afterwards
+    with conftest.make_app(data_dir, init=False, **config) as app:
+        yield app
 
 
 def cli(app, *args: str, ok: bool = True):
