@@ -1,4 +1,4 @@
-"""Precision and recall of the code suggestions (repository.coding.suggest_codes) on the labelled corpus.
+"""Precision and recall of the code suggestions (repository.knowledge.coding.suggest_codes) on the labelled corpus.
 
 Usage (from the project root)::
 
@@ -24,9 +24,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.scores import Score  # noqa: E402
-from repository.coding import suggest_codes  # noqa: E402
-from repository.taxonomy import Taxonomy  # noqa: E402
-from repository.taxonomy import load_taxonomy  # noqa: E402
+from repository.knowledge.coding import suggest_codes  # noqa: E402
+from repository.knowledge.taxonomy import Taxonomy  # noqa: E402
+from repository.knowledge.taxonomy import load_taxonomy  # noqa: E402
 
 FACETS = ("doc_type", "sector", "theme", "population", "location")
 DEFAULT_CORPUS = ROOT / "tests" / "coding_corpus"

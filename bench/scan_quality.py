@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
 
 from bench.scores import Score  # noqa: E402
 from repository import protocol  # noqa: E402
-from repository import scan  # noqa: E402
+from repository.knowledge import scan  # noqa: E402
 
 CORPUS = ROOT / "tests" / "scan_corpus"
 NAME_LIST_MIN = 5

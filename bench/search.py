@@ -282,9 +282,10 @@ def run_import(inst, folder: Path, account: AccountSpec, jobs: int | None, sampl
 
 REVIEW_SCRIPT = r"""
 import json, random, sys
-from repository import create_app, protocol
+from repository import create_app
+from repository import protocol
 from repository.services import Service
-from repository import db
+from repository.data import db
 app = create_app({"INDEX_MODE": "queued"})
 repo = app.extensions["repo"]
 args = json.loads(sys.argv[1])
@@ -294,7 +295,7 @@ with app.app_context():
     svc = Service(repo, session, ip="bench")
     coordinator = protocol.actor_for(svc.find_user(args["coordinator"]))
     from sqlalchemy import select
-    from repository.models import Document
+    from repository.data.models import Document
     ids = list(session.scalars(select(Document.id).order_by(Document.id)))
     counts = {}
     for doc_id in ids:
@@ -424,8 +425,8 @@ def raw_engine(inst, sets, warmup, tmp: Path) -> tuple[dict, float]:
     from indexer.analysis import text_analyzer
     from indexer.expand import expand_text_query
     from repository import protocol
-    from repository.coding import alias_lookup
-    from repository.taxonomy import load_taxonomy
+    from repository.knowledge.coding import alias_lookup
+    from repository.knowledge.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy(ROOT / "taxonomy.yaml")
     lookup = alias_lookup(taxonomy)

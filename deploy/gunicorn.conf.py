@@ -63,7 +63,7 @@ _formatter = "JsonFormatter" if _json else "TextFormatter"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"repository": {"()": f"repository.logs.{_formatter}"}},
+    "formatters": {"repository": {"()": f"repository.web.logs.{_formatter}"}},
     "handlers": {
         "stderr": {"class": "logging.StreamHandler", "formatter": "repository", "stream": "ext://sys.stderr"},
     },

@@ -2,7 +2,8 @@
 
 A query for ``Darnah`` becomes ``Darnah OR Derna OR درنة ...``, and the page can say "also searched: Derna,
 درنة". Pure module (Whoosh only): the vocabulary comes in as a ``lookup`` callable, so this module knows nothing
-of ``taxonomy.yaml`` (``repository.coding.alias_lookup`` builds one from a :class:`~repository.taxonomy.Taxonomy`).
+of ``taxonomy.yaml`` (``repository.knowledge.coding.alias_lookup`` builds one from a
+:class:`~repository.knowledge.taxonomy.Taxonomy`).
 
 **The original words.** The parser has already analysed (normalised and stemmed) every word, so a ``Term`` holds
 ``درن`` where the user typed ``درنة``. The alias look-up needs the words as typed, and they are recovered so:
@@ -193,7 +194,7 @@ def expand_query(
         def analyzers(fieldname):
             return schema[fieldname].analyzer
     else:
-        from .analysis import text_analyzer
+        from indexer.analysis import text_analyzer
 
         default = text_analyzer()
 
@@ -211,8 +212,8 @@ def expand_text_query(text: str, schema, lookup: Lookup) -> tuple[Q.Query | None
     Returns ``(None, [])`` when the query has no searchable word.
     """
     # Imported here so that indexer.index may import this module without an import cycle.
-    from .index import TEXT_FIELDS
-    from .index import parse_user_query
+    from indexer.index import TEXT_FIELDS
+    from indexer.index import parse_user_query
 
     q = parse_user_query(schema, text)
     if q is None:

@@ -1,8 +1,8 @@
 """Plain text out of the document types the repository accepts.
 
-:data:`EXTRACTORS` maps each canonical MIME type (the keys of ``repository.sniff.ALLOWED_TYPES``) to a function
-``Path -> str`` (or ``Path -> Extraction`` when the text may come from OCR); a new format is one more function in
-that dict. :func:`extract` dispatches and normalises the result, :func:`extract_text` gives its text.
+:data:`EXTRACTORS` maps each canonical MIME type (the keys of ``repository.knowledge.sniff.ALLOWED_TYPES``) to a
+function ``Path -> str`` (or ``Path -> Extraction`` when the text may come from OCR); a new format is one more
+function in that dict. :func:`extract` dispatches and normalises the result, :func:`extract_text` gives its text.
 
 **Run this in a resource-limited subprocess** (:mod:`indexer.sandbox`), never in a web worker: PDF and Office
 parsers can be made to use gigabytes of memory or minutes of CPU by a small hostile file, and PDFium aborts the
@@ -46,8 +46,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ocr
-from .arabic import ensure_logical_order
+from indexer import ocr
+from indexer.arabic import ensure_logical_order
 
 MAX_TEXT_CHARS = 2_000_000
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024

@@ -47,13 +47,13 @@ from whoosh.scoring import bm25
 from whoosh.writing import CLEAR
 from whoosh.writing import MERGE_SMALL
 
-from .analysis import text_analyzer
-from .expand import expand_text_query
-from .snapshot import FACET_FIELDS
-from .snapshot import FactsRegistry
-from .snapshot import LiveBM25F
-from .snapshot import SegmentFacts
-from .snapshot import Snapshot
+from indexer.analysis import text_analyzer
+from indexer.expand import expand_text_query
+from indexer.snapshot import FACET_FIELDS
+from indexer.snapshot import FactsRegistry
+from indexer.snapshot import LiveBM25F
+from indexer.snapshot import SegmentFacts
+from indexer.snapshot import Snapshot
 
 #: Bump when the schema, the analysis or the segment layout changes: the index is then rebuilt from the database.
 #: (4: segments are written as separate files, see :meth:`SearchIndex.apply`; 5: Arabic proclitics removed.)

@@ -1,8 +1,9 @@
 """Secure document repository for humanitarian protection coordination.
 
 The application factory lives in :mod:`repository.app`; it is re-exported here without importing it, so that the
-package's pure modules (the sharing protocol, the scan, the coding, :mod:`repository.intake`) load without Flask:
-the extraction workers import :mod:`repository.intake` and should start in a fraction of a second.
+package's pure modules (the sharing protocol, the scan, the coding, :mod:`repository.knowledge.analysis`) load
+without Flask: the extraction workers import :mod:`repository.knowledge.analysis` and should start
+in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -16,6 +17,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application (see :func:`repository.app.create_app`)."""
-    from .app import create_app as build
+    from repository.app import create_app as build
 
     return build(test_config)

@@ -11,22 +11,21 @@ from flask import Flask
 from flask import request
 
 from indexer.index import SearchIndex
-
-from . import auth
-from . import db
-from . import limits
-from . import logs
-from .config import DEFAULTS
-from .config import PROJECT_ROOT
-from .config import ConfigError
-from .config import from_environment
-from .config import secret_key
-from .indexing import IndexWorker
-from .intake import extraction_pool
-from .services import Repo
-from .storage import FileStore
-from .taxonomy import TaxonomyError
-from .taxonomy import load_taxonomy
+from repository.config import DEFAULTS
+from repository.config import PROJECT_ROOT
+from repository.config import ConfigError
+from repository.config import from_environment
+from repository.config import secret_key
+from repository.data import db
+from repository.data.storage import FileStore
+from repository.knowledge.taxonomy import TaxonomyError
+from repository.knowledge.taxonomy import load_taxonomy
+from repository.services import Repo
+from repository.services.indexing import IndexWorker
+from repository.services.intake import extraction_pool
+from repository.web import auth
+from repository.web import limits
+from repository.web import logs
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +84,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from .views import admin
-    from .views import api
-    from .views import html
-    from .views import ops
+    from repository.web import admin
+    from repository.web import api
+    from repository.web import html
+    from repository.web import ops
 
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # token-authenticated; browsers never send the token by themselves
@@ -98,7 +97,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(ops.bp)  # /healthz, /readyz
     html.init_app(app)
 
-    from .cli import register
+    from repository.cli import register
 
     register(app)
     app.after_request(_security_headers)
@@ -157,7 +156,7 @@ def _start_background(app: Flask) -> None:
             return  # `flask init` has not run yet
         created = repo.index.open()
         if created:
-            from .indexing import enqueue_rebuild
+            from repository.services.indexing import enqueue_rebuild
 
             with repo.make_session() as session, db.write(session):
                 enqueue_rebuild(session)

@@ -13,7 +13,7 @@ Security settings an operator chooses (see the README's Security section):
 * ``REPOSITORY_SECRET_KEY``: the session signing key (generated into ``<DATA_DIR>/secret_key`` when unset).
 
 ``REPOSITORY_LOG_FORMAT`` is ``text`` (default) or ``json`` (one object per line, for production; see
-:mod:`repository.logs`).
+:mod:`repository.web.logs`).
 """
 
 from __future__ import annotations

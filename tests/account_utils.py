@@ -10,7 +10,7 @@ from conftest import PASSWORD
 from conftest import csrf
 from conftest import svc
 
-from repository.models import User
+from repository.data.models import User
 
 
 def page_token(html: str) -> str:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from repository import create_app
-from repository import db
 from repository import protocol
+from repository.data import db
 from repository.services import Service
 
 PASSWORD = "correct horse battery staple"
@@ -292,7 +292,7 @@ def release_body(doc: dict, level: str, **extra) -> dict:
 
 def coordinator_view(client, coordinator: Account, doc_id) -> dict:
     """A document's JSON as ``coordinator`` sees it, read through the services: no ``view`` in the audit trail."""
-    from repository.serialize import document_json
+    from repository.web.serialize import document_json
 
     s = svc(client.application)
     try:

@@ -231,8 +231,8 @@ def test_reclassification_applies_at_once(client, planted):
 def test_pending_index_changes_never_widen_access(app, client, planted):
     """Between a database change and its index update, the document is left out of search (fail closed)."""
     accounts, ids = planted
-    from repository.models import Document
-    from repository.models import IndexOutbox
+    from repository.data.models import Document
+    from repository.data.models import IndexOutbox
 
     session = app.extensions["db_sessionmaker"]()
     doc = session.get(Document, ids["public"])

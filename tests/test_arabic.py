@@ -275,7 +275,7 @@ def test_short_roots_keep_their_first_letter():
 def test_gazetteer_names_are_found_behind_any_proclitic():
     """Every Arabic name and alias of a place in taxonomy.yaml, written with و / ف / ب / ل / وب / ول before it,
     gives the same terms as the name itself."""
-    from repository.taxonomy import load_taxonomy
+    from repository.knowledge.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy("taxonomy.yaml")
     names = set()

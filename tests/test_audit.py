@@ -15,8 +15,8 @@ from conftest import login
 from conftest import text_report
 from conftest import upload
 
-from repository import db
-from repository.models import Document
+from repository.data import db
+from repository.data.models import Document
 
 pytestmark = pytest.mark.usefixtures("no_request_rate_limits")
 

@@ -20,9 +20,9 @@ from conftest import svc
 from conftest import text_report
 from conftest import upload
 
-from repository import db
-from repository.models import AuditEvent
-from repository.serialize import csv_cell
+from repository.data import db
+from repository.data.models import AuditEvent
+from repository.web.serialize import csv_cell
 
 pytestmark = pytest.mark.usefixtures("no_request_rate_limits")
 

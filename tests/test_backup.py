@@ -29,9 +29,9 @@ from conftest import text_report
 from conftest import upload
 from sqlalchemy import text
 
-from repository import backup
-from repository import db
-from repository import migrate
+from repository.data import db
+from repository.data import migrate
+from repository.services import backup
 
 # ----------------------------------------------------------------------------------------------------------------
 # helpers

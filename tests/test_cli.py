@@ -19,9 +19,9 @@ from filefactory import make_exe
 from filefactory import make_pdf
 from filefactory import make_txt
 
-from repository import db
-from repository.demo_content import DEMO_DOCUMENTS
-from repository.demo_content import DEMO_USERS
+from repository.data import db
+from repository.demo.content import DEMO_DOCUMENTS
+from repository.demo.content import DEMO_USERS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TOKEN_RE = re.compile(r"^rp_[A-Za-z0-9_-]{20,}$")

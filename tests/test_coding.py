@@ -1,4 +1,4 @@
-"""Code suggestions (repository.coding), alias expansion of queries (indexer.expand) and the labelled corpus."""
+"""Code suggestions (repository.knowledge.coding), query alias expansion (indexer.expand) and the labelled corpus."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from indexer.index import TEXT_FIELDS
 from indexer.index import QueryError
 from indexer.index import build_schema
 from indexer.index import make_parser
-from repository.coding import accept_suggestions
-from repository.coding import alias_lookup
-from repository.coding import suggest_codes
-from repository.taxonomy import load_taxonomy
+from repository.knowledge.coding import accept_suggestions
+from repository.knowledge.coding import alias_lookup
+from repository.knowledge.coding import suggest_codes
+from repository.knowledge.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "coding_corpus"

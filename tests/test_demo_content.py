@@ -11,14 +11,14 @@ import pypdfium2
 import pytest
 from docx import Document
 
-from repository import demo_content
 from repository import protocol
-from repository.demo_content import DEMO_DOCUMENTS
-from repository.demo_content import DEMO_ORGS
-from repository.demo_content import DEMO_USERS
-from repository.demo_content import LEVELS
-from repository.demo_content import DemoDocument
-from repository.demo_content import render
+from repository.demo import content as demo_content
+from repository.demo.content import DEMO_DOCUMENTS
+from repository.demo.content import DEMO_ORGS
+from repository.demo.content import DEMO_USERS
+from repository.demo.content import LEVELS
+from repository.demo.content import DemoDocument
+from repository.demo.content import render
 
 ALLOWED_CODES = {
     "doc_type:meeting_minutes", "doc_type:situation_report", "doc_type:assessment",

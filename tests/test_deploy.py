@@ -76,7 +76,7 @@ def test_gunicorn_accepts_every_setting(monkeypatch):
     assert config.accesslog is None and config.errorlog == "-"
     assert config.forwarded_allow_ips == ["127.0.0.1", "::1"]
     assert config.secure_scheme_headers == {"X-FORWARDED-PROTO": "https"}
-    assert config.logconfig_dict["formatters"]["repository"]["()"] == "repository.logs.JsonFormatter"
+    assert config.logconfig_dict["formatters"]["repository"]["()"] == "repository.web.logs.JsonFormatter"
     assert config.wsgi_app == "wsgi:app"
     assert config.control_socket_disable
 
@@ -87,7 +87,7 @@ def test_gunicorn_trusts_the_proxy_exactly_when_the_app_does(monkeypatch):
     assert gunicorn_settings(monkeypatch, REPOSITORY_TRUSTED_PROXIES="2",
                              FORWARDED_ALLOW_IPS="10.0.0.5")["forwarded_allow_ips"] == "10.0.0.5"
     text = gunicorn_settings(monkeypatch, REPOSITORY_LOG_FORMAT="text")
-    assert text["logconfig_dict"]["formatters"]["repository"]["()"] == "repository.logs.TextFormatter"
+    assert text["logconfig_dict"]["formatters"]["repository"]["()"] == "repository.web.logs.TextFormatter"
     assert gunicorn_settings(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
 
 

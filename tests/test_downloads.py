@@ -11,8 +11,8 @@ from account_utils import browser_for
 from conftest import text_report
 from conftest import upload
 
-from repository.disposition import ascii_fallback
-from repository.disposition import attachment
+from repository.web.disposition import ascii_fallback
+from repository.web.disposition import attachment
 
 NAMES = {
     "arabic": "تقرير الحماية – طرابلس.txt",

@@ -16,17 +16,17 @@ from indexer.extract import extract_text
 from indexer.extract import normalise_text
 from indexer.sandbox import ExtractResult
 from indexer.sandbox import extract_in_subprocess
-from repository.sniff import ALLOWED_TYPES
-from repository.sniff import CSV
-from repository.sniff import DOCX
-from repository.sniff import ODP
-from repository.sniff import ODS
-from repository.sniff import ODT
-from repository.sniff import PDF
-from repository.sniff import PPTX
-from repository.sniff import TXT
-from repository.sniff import XLSX
-from repository.sniff import sniff_file
+from repository.knowledge.sniff import ALLOWED_TYPES
+from repository.knowledge.sniff import CSV
+from repository.knowledge.sniff import DOCX
+from repository.knowledge.sniff import ODP
+from repository.knowledge.sniff import ODS
+from repository.knowledge.sniff import ODT
+from repository.knowledge.sniff import PDF
+from repository.knowledge.sniff import PPTX
+from repository.knowledge.sniff import TXT
+from repository.knowledge.sniff import XLSX
+from repository.knowledge.sniff import sniff_file
 
 ARABIC = ["محضر اجتماع مجموعة الحماية في سبها", "ناقش المشاركون أوضاع النازحين في الجنوب"]
 

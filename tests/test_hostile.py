@@ -43,8 +43,8 @@ from markupsafe import escape
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from repository.sniff import UnsupportedType
-from repository.sniff import sniff_file
+from repository.knowledge.sniff import UnsupportedType
+from repository.knowledge.sniff import sniff_file
 
 CHANNELS = ("api", "html")
 #: What each channel answers for an accepted upload: the API's 201, the form's redirect to the document page.

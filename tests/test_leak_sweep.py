@@ -32,7 +32,7 @@ from conftest import login
 from conftest import upload
 
 from repository import create_app
-from repository import db
+from repository.data import db
 
 ROLES = {
     # name: (email, role, org)

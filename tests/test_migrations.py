@@ -19,9 +19,9 @@ from conftest import POSTGRES_URL
 from sqlalchemy import inspect
 from sqlalchemy import text
 
-from repository import db
-from repository import migrate
-from repository.db import Base
+from repository.data import db
+from repository.data import migrate
+from repository.data.db import Base
 
 FIXTURES = Path(__file__).parent / "migration_fixtures"
 RELEASE_DUMP = FIXTURES / "release_a6ebafd.sql"

@@ -35,7 +35,7 @@ from schemathesis.specs.openapi.checks import response_headers_conformance
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from schemathesis.specs.openapi.checks import status_code_conformance
 
-from repository import openapi
+from repository.web import openapi
 
 CHECKS = [
     not_a_server_error,

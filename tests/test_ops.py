@@ -22,13 +22,13 @@ from conftest import upload
 from sqlalchemy import text
 
 from repository import create_app
-from repository import db
-from repository import logs
-from repository import migrate
 from repository.config import ConfigError
 from repository.config import from_environment
-from repository.models import IndexOutbox
-from repository.views import ops
+from repository.data import db
+from repository.data import migrate
+from repository.data.models import IndexOutbox
+from repository.web import logs
+from repository.web import ops
 
 CHECKS = {"database", "schema", "index", "storage", "outbox"}
 GENERATED = re.compile(r"[0-9a-f]{32}")

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from indexer.index import SearchIndex
 from indexer.index import SearchRequest
-from repository import db
-from repository import indexing
-from repository.indexing import IndexWorker
-from repository.models import IndexOutbox
+from repository.data import db
+from repository.data.models import IndexOutbox
+from repository.services import indexing
+from repository.services.indexing import IndexWorker
 
 
 class CountingIndex(SearchIndex):

@@ -10,7 +10,7 @@ from account_utils import browser_for
 from account_utils import post_form
 from conftest import PASSWORD
 
-from repository import passwords
+from repository.knowledge import passwords
 
 WEAK = {
     "short": "Tr0ub4dor&3",

@@ -22,9 +22,9 @@ from indexer.sandbox import PACKAGE_ROOT
 from indexer.sandbox import ExtractResult
 from indexer.sandbox import _child_env
 from indexer.sandbox import extract_in_subprocess
-from repository.sniff import DOCX
-from repository.sniff import PDF
-from repository.sniff import TXT
+from repository.knowledge.sniff import DOCX
+from repository.knowledge.sniff import PDF
+from repository.knowledge.sniff import TXT
 
 HOOKS = "tests.pool_hooks"
 

@@ -14,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from repository import protocol as p
-from repository.db import Base
-from repository.models import Document
-from repository.models import Organisation
-from repository.models import OrgGrant
-from repository.models import StoredFile
-from repository.models import User
-from repository.models import UserGrant
+from repository.data.db import Base
+from repository.data.models import Document
+from repository.data.models import Organisation
+from repository.data.models import OrgGrant
+from repository.data.models import StoredFile
+from repository.data.models import User
+from repository.data.models import UserGrant
 
 OWNER_ORG, OTHER_ORG, GRANTED_ORG = 1, 2, 3
 UPLOADER, OWNER_COLLEAGUE, OTHER_PERSON, GRANTED_PERSON, COORD, ADMIN_OF_OWNER, ORG_STAFF = 1, 2, 3, 4, 5, 6, 7

@@ -15,10 +15,10 @@ from conftest import csrf
 from conftest import login
 from conftest import upload
 
-from repository import db
 from repository import protocol
-from repository import scan
-from repository.models import Document
+from repository.data import db
+from repository.data.models import Document
+from repository.knowledge import scan
 
 pytestmark = pytest.mark.usefixtures("no_request_rate_limits")
 

@@ -20,10 +20,10 @@ from conftest import login
 from conftest import text_report
 from conftest import upload
 
-from repository import db
 from repository import protocol
-from repository.models import Decision
-from repository.models import StoredFile
+from repository.data import db
+from repository.data.models import Decision
+from repository.data.models import StoredFile
 
 pytestmark = pytest.mark.usefixtures("no_request_rate_limits")
 
@@ -457,7 +457,7 @@ def test_the_loop_in_the_browser(app, people):
 
     # the override is visible on the page and in the history, and audited
     with app.extensions["db_sessionmaker"]() as session, db.write(session):
-        from repository.models import Document
+        from repository.data.models import Document
 
         session.get(Document, doc_id).minimum_level = "confidential"
     html = page(coord, doc_id)

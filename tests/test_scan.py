@@ -18,13 +18,13 @@ import pytest
 
 from indexer.sandbox import extract_in_subprocess
 from repository import protocol
-from repository import scan
-from repository.scan import Finding
-from repository.scan import detect
-from repository.scan import findings_json
-from repository.scan import scan_text
-from repository.sniff import DOCX
-from repository.sniff import PDF
+from repository.knowledge import scan
+from repository.knowledge.scan import Finding
+from repository.knowledge.scan import detect
+from repository.knowledge.scan import findings_json
+from repository.knowledge.scan import scan_text
+from repository.knowledge.sniff import DOCX
+from repository.knowledge.sniff import PDF
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -499,7 +499,7 @@ def test_scan_speed_on_a_twenty_page_document():
 
 
 def test_scan_module_is_pure():
-    tree = ast.parse((ROOT / "repository" / "scan.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "repository" / "knowledge" / "scan.py").read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -24,7 +24,7 @@ from conftest import NONE_IDENTIFIED
 from conftest import login
 from conftest import upload
 
-from repository.taxonomy import load_taxonomy
+from repository.knowledge.taxonomy import load_taxonomy
 
 ACCOUNTS = {
     "uploader": ("uploader@own.example.org", "partner", "OWN"),

@@ -502,11 +502,11 @@ def test_a_stale_outbox_read_never_deletes_a_newer_row(tmp_path):
 
     from indexer.index import SearchIndex
     from indexer.index import SearchRequest
-    from repository import db
     from repository import protocol
-    from repository.indexing import IndexWorker
-    from repository.models import IndexOutbox
+    from repository.data import db
+    from repository.data.models import IndexOutbox
     from repository.services import Service
+    from repository.services.indexing import IndexWorker
 
     app = start_app(tmp_path / "data", INDEX_MODE="manual")
     repo = app.extensions["repo"]

@@ -1,4 +1,4 @@
-"""Content-based type detection and display-filename cleaning (repository.sniff), on real files."""
+"""Content-based type detection and display-filename cleaning (repository.knowledge.sniff), on real files."""
 
 from __future__ import annotations
 
@@ -8,21 +8,21 @@ import zipfile
 import filefactory as ff
 import pytest
 
-from repository.sniff import ALLOWED_TYPES
-from repository.sniff import CSV
-from repository.sniff import DOCX
-from repository.sniff import EXTENSIONS
-from repository.sniff import MAX_FILENAME_CHARS
-from repository.sniff import ODP
-from repository.sniff import ODS
-from repository.sniff import ODT
-from repository.sniff import PDF
-from repository.sniff import PPTX
-from repository.sniff import TXT
-from repository.sniff import XLSX
-from repository.sniff import UnsupportedType
-from repository.sniff import safe_filename
-from repository.sniff import sniff_file
+from repository.knowledge.sniff import ALLOWED_TYPES
+from repository.knowledge.sniff import CSV
+from repository.knowledge.sniff import DOCX
+from repository.knowledge.sniff import EXTENSIONS
+from repository.knowledge.sniff import MAX_FILENAME_CHARS
+from repository.knowledge.sniff import ODP
+from repository.knowledge.sniff import ODS
+from repository.knowledge.sniff import ODT
+from repository.knowledge.sniff import PDF
+from repository.knowledge.sniff import PPTX
+from repository.knowledge.sniff import TXT
+from repository.knowledge.sniff import XLSX
+from repository.knowledge.sniff import UnsupportedType
+from repository.knowledge.sniff import safe_filename
+from repository.knowledge.sniff import sniff_file
 
 GOOD = {
     "pdf": (lambda p: ff.make_pdf(p, ["Protection cluster minutes"]), PDF),

@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
-from repository.cli_taxonomy import taxonomy_cli
-from repository.taxonomy import Taxonomy
-from repository.taxonomy import TaxonomyError
-from repository.taxonomy import check_taxonomy
-from repository.taxonomy import load_taxonomy
-from repository.taxonomy import normalise_term
+from repository.cli.taxonomy import taxonomy_cli
+from repository.knowledge.taxonomy import Taxonomy
+from repository.knowledge.taxonomy import TaxonomyError
+from repository.knowledge.taxonomy import check_taxonomy
+from repository.knowledge.taxonomy import load_taxonomy
+from repository.knowledge.taxonomy import normalise_term
 
 REAL_FILE = Path(__file__).resolve().parent.parent / "taxonomy.yaml"
 

@@ -173,7 +173,7 @@ def test_only_the_system_may_migrate(migrated_world):
 def test_check_refuses_a_replacement_that_is_missing_or_retired(tmp_path):
     from click.testing import CliRunner
 
-    from repository.cli_taxonomy import taxonomy_cli
+    from repository.cli.taxonomy import taxonomy_cli
 
     runner = CliRunner()
     good = variant(tmp_path / "good.yaml", retired=True)

@@ -12,7 +12,7 @@ from account_utils import post_form
 from conftest import svc
 from sqlalchemy import select
 
-from repository.models import ApiToken
+from repository.data.models import ApiToken
 from repository.services import hash_token
 
 TOKEN_RE = re.compile(r'<code class="token">(rp_[A-Za-z0-9_-]+)</code>')

@@ -18,7 +18,7 @@ from conftest import make_app
 from conftest import svc
 from sqlalchemy import select
 
-from repository.models import RecoveryCode
+from repository.data.models import RecoveryCode
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from pathlib import Path
 def main(out: Path) -> None:
     import repository
     from repository import create_app
-    from repository import db
+    from repository.data import db
 
     print(f"using the code in {Path(repository.__file__).parent}", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
@@ -53,7 +53,7 @@ def main(out: Path) -> None:
 
 
 def _first_demo_email() -> str:
-    from repository.demo_content import DEMO_USERS
+    from repository.demo.content import DEMO_USERS
 
     return DEMO_USERS[0]["email"]
 

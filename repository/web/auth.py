@@ -19,10 +19,10 @@ from flask_login import current_user
 from flask_login import login_user
 from flask_login import logout_user
 
-from . import protocol
-from .db import get_session
-from .models import User
-from .protocol import Actor
+from repository import protocol
+from repository.data.db import get_session
+from repository.data.models import User
+from repository.protocol import Actor
 
 login_manager = LoginManager()
 login_manager.login_view = "html.login"
@@ -203,7 +203,7 @@ def api_user() -> User | None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise BadToken()
-        from .views.common import service
+        from repository.web.common import service
 
         user = service().user_for_token(token.strip())
         if user is None:

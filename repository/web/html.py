@@ -17,40 +17,40 @@ from flask import url_for
 from flask_login import logout_user
 from werkzeug.exceptions import HTTPException
 
-from .. import db
-from .. import protocol
-from ..accounts import Accounts
-from ..accounts import qr_data_uri
-from ..auth import begin_second_step
-from ..auth import html_actor
-from ..auth import html_user
-from ..auth import second_step_key
-from ..auth import second_step_user
-from ..auth import start_session
-from ..limits import DOWNLOAD
-from ..limits import LOGIN_PER_ACCOUNT
-from ..limits import LOGIN_PER_ADDRESS
-from ..limits import SEARCH
-from ..limits import UPLOAD
-from ..limits import caller_key
-from ..limits import failed_login
-from ..limits import failed_step
-from ..limits import limiter
-from ..limits import limits_off
-from ..limits import login_account_key
-from ..models import User
-from ..serialize import events_csv
-from ..services import ServiceError
-from .api import send_attachment
-from .common import audit_filters
-from .common import csv_response
-from .common import facet_rows
-from .common import repo
-from .common import search_link
-from .common import search_request
-from .common import service
-from .common import today
-from .common import too_large_message
+from repository import protocol
+from repository.data import db
+from repository.data.models import User
+from repository.services import ServiceError
+from repository.services.accounts import Accounts
+from repository.services.accounts import qr_data_uri
+from repository.web.api import send_attachment
+from repository.web.auth import begin_second_step
+from repository.web.auth import html_actor
+from repository.web.auth import html_user
+from repository.web.auth import second_step_key
+from repository.web.auth import second_step_user
+from repository.web.auth import start_session
+from repository.web.common import audit_filters
+from repository.web.common import csv_response
+from repository.web.common import facet_rows
+from repository.web.common import repo
+from repository.web.common import search_link
+from repository.web.common import search_request
+from repository.web.common import service
+from repository.web.common import today
+from repository.web.common import too_large_message
+from repository.web.limits import DOWNLOAD
+from repository.web.limits import LOGIN_PER_ACCOUNT
+from repository.web.limits import LOGIN_PER_ADDRESS
+from repository.web.limits import SEARCH
+from repository.web.limits import UPLOAD
+from repository.web.limits import caller_key
+from repository.web.limits import failed_login
+from repository.web.limits import failed_step
+from repository.web.limits import limiter
+from repository.web.limits import limits_off
+from repository.web.limits import login_account_key
+from repository.web.serialize import events_csv
 
 bp = Blueprint("html", __name__)
 
@@ -93,7 +93,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):
         if request.path.startswith("/api/"):
-            from .api import _service_error as api_error
+            from repository.web.api import _service_error as api_error
 
             return api_error(exc)
         if exc.status == 401:
@@ -105,7 +105,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         if request.path.startswith("/api/"):
-            from .api import _http_error as api_http_error
+            from repository.web.api import _http_error as api_http_error
 
             return api_http_error(exc)
         message = "This page does not exist." if exc.code == 404 else exc.description

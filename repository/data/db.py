@@ -113,8 +113,8 @@ def create_schema(app: Flask) -> None:
     """
     from sqlalchemy import inspect
 
-    from . import migrate
-    from . import models  # noqa: F401  (registers the tables)
+    from repository.data import migrate
+    from repository.data import models  # noqa: F401  (registers the tables)
 
     engine = engine_of(app)
     revision = migrate.current(engine)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import click
 
-from . import protocol
-from .intake import extraction_pool
-from .services import Service
-from .services import ServiceError
+from repository import protocol
+from repository.services import Service
+from repository.services import ServiceError
+from repository.services.intake import extraction_pool
 
 
 @dataclass
@@ -153,10 +153,9 @@ def _index_follower(config: dict, stop) -> None:
     from sqlalchemy.orm import sessionmaker
 
     from indexer.index import SearchIndex
-
-    from . import db
-    from .indexing import IndexWorker
-    from .taxonomy import load_taxonomy
+    from repository.data import db
+    from repository.knowledge.taxonomy import load_taxonomy
+    from repository.services.indexing import IndexWorker
 
     engine = db.make_engine(config["DATABASE_URL"])
     index = SearchIndex(Path(config["DATA_DIR"]) / "index")

@@ -9,12 +9,12 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from . import protocol
-from .models import AuditEvent
-from .models import Comment
-from .models import Document
-from .protocol import Actor
-from .taxonomy import Taxonomy
+from repository import protocol
+from repository.data.models import AuditEvent
+from repository.data.models import Comment
+from repository.data.models import Document
+from repository.knowledge.taxonomy import Taxonomy
+from repository.protocol import Actor
 
 
 def timestamp(value: dt.datetime) -> str:

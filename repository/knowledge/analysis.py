@@ -12,15 +12,13 @@ import threading
 from typing import Any
 
 from indexer.analysis import detect_language
-from indexer.pool import ExtractionPool
-
-from . import scan
-from .coding import suggest_codes
-from .taxonomy import Taxonomy
-from .taxonomy import load_taxonomy
+from repository.knowledge import scan
+from repository.knowledge.coding import suggest_codes
+from repository.knowledge.taxonomy import Taxonomy
+from repository.knowledge.taxonomy import load_taxonomy
 
 #: The hook's dotted name, as :class:`indexer.pool.ExtractionPool` takes it.
-HOOK = "repository.intake:analyse_in_worker"
+HOOK = "repository.knowledge.analysis:analyse_in_worker"
 
 _TAXONOMIES: dict[str, Taxonomy] = {}
 _LOCK = threading.Lock()
@@ -44,17 +42,3 @@ def analyse_in_worker(text: str, *, title: str, taxonomy_path: str) -> dict[str,
         if taxonomy is None:
             taxonomy = _TAXONOMIES[taxonomy_path] = load_taxonomy(taxonomy_path)
     return analyse(text, title, taxonomy)
-
-
-def extraction_pool(config: Any, size: int) -> ExtractionPool:
-    """A pool of ``size`` sandboxed extraction workers with the configured limits, which also run :func:`analyse`
-    on each text (the :data:`HOOK`) before the upload records it."""
-    return ExtractionPool(
-        size=max(1, size),
-        timeout=float(config["EXTRACT_TIMEOUT"]),
-        memory_mb=int(config["EXTRACT_MEMORY_MB"]),
-        cpu_seconds=int(config["EXTRACT_CPU_SECONDS"]),
-        max_rss_mb=int(config["EXTRACT_WORKER_MAX_RSS_MB"]),
-        postprocess=HOOK,
-        ocr_timeout=float(config["EXTRACT_OCR_TIMEOUT"]),
-    )

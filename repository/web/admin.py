@@ -1,6 +1,6 @@
 """Account pages (own password, two-factor, API tokens) and the admins' pages for accounts and organisations.
 
-Thin views: parse the form, make one call to :class:`~repository.accounts.Accounts`, render. Who may do what is
+Thin views: parse the form, make one call to :class:`~repository.services.accounts.Accounts`, render. Who may do what is
 decided by :mod:`repository.protocol` inside the service; a refused step is shown as a message with its 4xx status.
 """
 
@@ -14,14 +14,14 @@ from flask import request
 from flask import session
 from flask import url_for
 
-from .. import protocol
-from ..accounts import Accounts
-from ..accounts import qr_data_uri
-from ..accounts import token_state
-from ..auth import html_actor
-from ..auth import start_session
-from ..services import ServiceError
-from .common import service
+from repository import protocol
+from repository.services import ServiceError
+from repository.services.accounts import Accounts
+from repository.services.accounts import qr_data_uri
+from repository.services.accounts import token_state
+from repository.web.auth import html_actor
+from repository.web.auth import start_session
+from repository.web.common import service
 
 bp = Blueprint("admin", __name__)
 

@@ -3,14 +3,14 @@
 Register with ``app.cli.add_command(taxonomy_cli)``. ``taxonomy check`` must keep working when the app itself
 cannot start because the file is broken, so it does not need an app: it takes ``--path``, else the app's
 ``TAXONOMY_PATH`` when an app is loaded or loadable, else ``$REPOSITORY_TAXONOMY``, else the ``taxonomy.yaml``
-at the top of the repository. It also runs without Flask's CLI: ``python -m repository.cli_taxonomy check``.
+at the top of the repository. It also runs without Flask's CLI: ``python -m repository.cli.taxonomy check``.
 
 ``taxonomy migrate`` needs the app (database, services, audit): it moves documents from retired codes to their
 replacements.
 
 Note: Flask's CLI only finds commands that the app registers after the app has loaded. For ``check`` to be
 reachable while ``create_app`` fails, also declare it as a plugin command (``[options.entry_points]
-flask.commands = taxonomy = repository.cli_taxonomy:taxonomy_cli``) or use the ``python -m`` form.
+flask.commands = taxonomy = repository.cli.taxonomy:taxonomy_cli``) or use the ``python -m`` form.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from flask import has_app_context
 from flask.cli import AppGroup
 from flask.cli import ScriptInfo
 
-from .taxonomy import check_taxonomy
-from .taxonomy import load_taxonomy
+from repository.knowledge.taxonomy import check_taxonomy
+from repository.knowledge.taxonomy import load_taxonomy
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "taxonomy.yaml"
 
@@ -84,10 +84,10 @@ def migrate_command(dry_run: bool) -> None:
     Runs through the service layer as the system: each document moved is audited as ``update`` (detail
     ``migrated_codes``) and re-indexed. Prints one line per retired code in use and a total.
     """
-    from . import db
-    from . import protocol
-    from .services import Service
-    from .services import ServiceError
+    from repository import protocol
+    from repository.data import db
+    from repository.services import Service
+    from repository.services import ServiceError
 
     repo = current_app.extensions["repo"]
     svc = Service(repo, db.get_session(), ip="cli")
@@ -107,7 +107,7 @@ def migrate_command(dry_run: bool) -> None:
 
 
 def main() -> None:
-    """Entry point for ``python -m repository.cli_taxonomy``, usable without a working app."""
+    """Entry point for ``python -m repository.cli.taxonomy``, usable without a working app."""
     taxonomy_cli(prog_name="taxonomy")
 
 

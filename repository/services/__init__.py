@@ -31,38 +31,37 @@ from indexer.index import QueryError
 from indexer.index import SearchIndex
 from indexer.index import SearchRequest
 from indexer.pool import ExtractionPool
-
-from . import db
-from . import indexing
-from . import intake
-from . import passwords
-from . import protocol
-from .coding import accept_suggestions as merge_accepted_codes
-from .coding import alias_lookup
-from .indexing import IndexWorker
-from .logs import current_request_id
-from .models import MAX_ID
-from .models import ApiToken
-from .models import AuditEvent
-from .models import Comment
-from .models import Decision
-from .models import Document
-from .models import DocumentCode
-from .models import IndexOutbox
-from .models import Organisation
-from .models import OrgGrant
-from .models import StoredFile
-from .models import User
-from .models import UserGrant
-from .models import utcnow
-from .protocol import Actor
-from .protocol import Denied
-from .sniff import UnsupportedType
-from .sniff import safe_filename
-from .sniff import sniff_file
-from .storage import FileStore
-from .storage import TooLarge
-from .taxonomy import Taxonomy
+from repository import protocol
+from repository.data import db
+from repository.data.models import MAX_ID
+from repository.data.models import ApiToken
+from repository.data.models import AuditEvent
+from repository.data.models import Comment
+from repository.data.models import Decision
+from repository.data.models import Document
+from repository.data.models import DocumentCode
+from repository.data.models import IndexOutbox
+from repository.data.models import Organisation
+from repository.data.models import OrgGrant
+from repository.data.models import StoredFile
+from repository.data.models import User
+from repository.data.models import UserGrant
+from repository.data.models import utcnow
+from repository.data.storage import FileStore
+from repository.data.storage import TooLarge
+from repository.knowledge import analysis as intake_analysis
+from repository.knowledge import passwords
+from repository.knowledge.coding import accept_suggestions as merge_accepted_codes
+from repository.knowledge.coding import alias_lookup
+from repository.knowledge.sniff import UnsupportedType
+from repository.knowledge.sniff import safe_filename
+from repository.knowledge.sniff import sniff_file
+from repository.knowledge.taxonomy import Taxonomy
+from repository.protocol import Actor
+from repository.protocol import Denied
+from repository.services import indexing
+from repository.services.indexing import IndexWorker
+from repository.web.logs import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -568,7 +567,7 @@ class Service:
         )
         analysis = result.post if result.ok else None
         if analysis is None or not self._analysis_fits(analysis):
-            analysis = intake.analyse(result.text, title, self.repo.taxonomy)
+            analysis = intake_analysis.analyse(result.text, title, self.repo.taxonomy)
         return Incoming(
             sha256=staged.sha256,
             size=staged.size,
@@ -691,7 +690,7 @@ class Service:
 
     def _set_text(self, doc: Document, text: str, analysis: dict[str, Any]) -> None:
         """New text for a document: language, sensitivity scan and code suggestions (``analysis``, computed from
-        the text before the write lock, see :mod:`repository.intake`), and the minimum level, follow it."""
+        the text before the write lock, see :mod:`repository.knowledge.analysis`), and the minimum level, follow it."""
         doc.text = text
         doc.language = analysis["language"]
         doc.detected = analysis["detected"]
@@ -1300,6 +1299,6 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def _extension(mime: str) -> str:
-    from .sniff import EXTENSIONS
+    from repository.knowledge.sniff import EXTENSIONS
 
     return EXTENSIONS.get(mime, "bin")

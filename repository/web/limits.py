@@ -81,9 +81,9 @@ def login_account_key() -> str:
 
 def caller_key() -> str:
     """Who a request comes from: the account when known, else the client address."""
-    from .auth import BadToken
-    from .auth import api_user
-    from .auth import html_user
+    from repository.web.auth import BadToken
+    from repository.web.auth import api_user
+    from repository.web.auth import html_user
 
     try:
         user = api_user() if request.path.startswith("/api/") else html_user()

@@ -14,14 +14,14 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlalchemy import select
 
-from . import protocol
-from .demo_content import DEMO_DOCUMENTS
-from .demo_content import DEMO_ORGS
-from .demo_content import DEMO_USERS
-from .demo_content import render
-from .models import User
-from .services import Service
-from .services import ServiceError
+from repository import protocol
+from repository.data.models import User
+from repository.demo.content import DEMO_DOCUMENTS
+from repository.demo.content import DEMO_ORGS
+from repository.demo.content import DEMO_USERS
+from repository.demo.content import render
+from repository.services import Service
+from repository.services import ServiceError
 
 LOGINS_FILE = "demo-logins.txt"
 

@@ -76,9 +76,9 @@ from sqlalchemy.types import Numeric
 from sqlalchemy.types import String
 from sqlalchemy.types import Time
 
-from . import migrate
-from .storage import FileStore
-from .storage import fsync_dir
+from repository.data import migrate
+from repository.data.storage import FileStore
+from repository.data.storage import fsync_dir
 
 FORMAT = "protection-repository-backup"
 FORMAT_VERSION = 1
@@ -893,8 +893,8 @@ def _insert_rows(conn: Connection, table: Any, kinds: dict[str, str], fh: Binary
 
 def _after_rows(conn: Connection) -> None:
     """PostgreSQL's sequences follow the restored keys; a rebuild of the search index is queued."""
-    from .models import IndexOutbox
-    from .models import utcnow
+    from repository.data.models import IndexOutbox
+    from repository.data.models import utcnow
 
     if conn.dialect.name == "postgresql":
         metadata = MetaData()

@@ -1,17 +1,17 @@
-"""Alembic environment of the repository: run by :mod:`repository.migrate` (``flask --app wsgi db ...``), which
+"""Alembic environment of the repository: run by :mod:`repository.data.migrate` (``flask --app wsgi db ...``), which
 passes the app's connection in ``config.attributes["connection"]``; there is no alembic.ini."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from repository import models  # noqa: F401  (registers the tables on Base.metadata)
-from repository.db import Base
+from repository.data import models  # noqa: F401  (registers the tables on Base.metadata)
+from repository.data.db import Base
 
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run the migrations through repository.migrate (flask --app wsgi db upgrade)")
+    raise RuntimeError("run the migrations through repository.data.migrate (flask --app wsgi db upgrade)")
 
 context.configure(
     connection=connection,

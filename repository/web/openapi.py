@@ -17,16 +17,16 @@ import copy
 from functools import cache
 from typing import Any
 
-from . import protocol
-from .limits import MAX_BODY_BYTES
-from .scan import KINDS
-from .services import MAX_CODES
-from .services import MAX_COMMENT
-from .services import MAX_GRANTS
-from .services import MAX_RATIONALE
-from .services import MAX_SUMMARY
-from .services import MAX_TITLE
-from .sniff import ALLOWED_TYPES
+from repository import protocol
+from repository.knowledge.scan import KINDS
+from repository.knowledge.sniff import ALLOWED_TYPES
+from repository.services import MAX_CODES
+from repository.services import MAX_COMMENT
+from repository.services import MAX_GRANTS
+from repository.services import MAX_RATIONALE
+from repository.services import MAX_SUMMARY
+from repository.services import MAX_TITLE
+from repository.web.limits import MAX_BODY_BYTES
 
 #: The rule of the catch-all route that answers unknown ``/api/v1`` paths with a JSON 404: not an operation.
 CATCH_ALL_ENDPOINT = "api.not_found"

@@ -22,10 +22,10 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
 
-from .. import db
-from .. import migrate
-from ..models import IndexOutbox
-from .common import repo
+from repository.data import db
+from repository.data import migrate
+from repository.data.models import IndexOutbox
+from repository.web.common import repo
 
 log = logging.getLogger(__name__)
 

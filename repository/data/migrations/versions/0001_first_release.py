@@ -1,7 +1,7 @@
 """The schema of the first release (commit a6ebafd), the last one made before migrations existed.
 
 Written out table by table, index by index, so that later revisions diff against it; ``flask --app wsgi db upgrade``
-stamps a database made by that release at this revision without running it (see repository.migrate).
+stamps a database made by that release at this revision without running it (see repository.data.migrate).
 
 Revision ID: 0001
 Revises:

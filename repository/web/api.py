@@ -10,33 +10,33 @@ from flask import request
 from flask import send_file
 from werkzeug.exceptions import HTTPException
 
-from .. import disposition
-from ..auth import BadToken
-from ..auth import api_actor
-from ..limits import DOWNLOAD
-from ..limits import SEARCH
-from ..limits import UPLOAD
-from ..limits import caller_key
-from ..limits import limiter
-from ..limits import limits_off
-from ..openapi import spec as openapi_spec
-from ..protocol import NOT_FOUND_MESSAGE
-from ..serialize import comment_json
-from ..serialize import document_json
-from ..serialize import event_json
-from ..serialize import events_csv
-from ..serialize import hit_json
-from ..services import ServiceError
-from ..services import parse_date
-from .common import audit_filters
-from .common import beyond_document_ids
-from .common import csv_response
-from .common import error_body
-from .common import repo
-from .common import search_request
-from .common import service
-from .common import today
-from .common import too_large_message
+from repository.protocol import NOT_FOUND_MESSAGE
+from repository.services import ServiceError
+from repository.services import parse_date
+from repository.web import disposition
+from repository.web.auth import BadToken
+from repository.web.auth import api_actor
+from repository.web.common import audit_filters
+from repository.web.common import beyond_document_ids
+from repository.web.common import csv_response
+from repository.web.common import error_body
+from repository.web.common import repo
+from repository.web.common import search_request
+from repository.web.common import service
+from repository.web.common import today
+from repository.web.common import too_large_message
+from repository.web.limits import DOWNLOAD
+from repository.web.limits import SEARCH
+from repository.web.limits import UPLOAD
+from repository.web.limits import caller_key
+from repository.web.limits import limiter
+from repository.web.limits import limits_off
+from repository.web.openapi import spec as openapi_spec
+from repository.web.serialize import comment_json
+from repository.web.serialize import document_json
+from repository.web.serialize import event_json
+from repository.web.serialize import events_csv
+from repository.web.serialize import hit_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

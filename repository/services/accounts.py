@@ -24,20 +24,20 @@ import pyotp
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from . import db
-from . import passwords
-from . import protocol
-from .models import MAX_ID
-from .models import ApiToken
-from .models import Organisation
-from .models import RecoveryCode
-from .models import User
-from .models import utcnow
-from .protocol import Actor
-from .services import Service
-from .services import ServiceError
-from .services import clean_text
-from .services import hash_token
+from repository import protocol
+from repository.data import db
+from repository.data.models import MAX_ID
+from repository.data.models import ApiToken
+from repository.data.models import Organisation
+from repository.data.models import RecoveryCode
+from repository.data.models import User
+from repository.data.models import utcnow
+from repository.knowledge import passwords
+from repository.protocol import Actor
+from repository.services import Service
+from repository.services import ServiceError
+from repository.services import clean_text
+from repository.services import hash_token
 
 #: Issuer shown by authenticator apps.
 TOTP_ISSUER = "Protection repository"

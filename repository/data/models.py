@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
-from .db import Base
+from repository.data.db import Base
 
 #: The largest id a row can have (ids are 32-bit integers on PostgreSQL): larger ones name nothing.
 MAX_ID = 2**31 - 1

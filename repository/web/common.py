@@ -13,15 +13,14 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.index import SORTS
 from indexer.index import SearchRequest
-
-from ..db import get_session
-from ..models import MAX_ID
-from ..services import AuditFilter
-from ..services import Repo
-from ..services import Service
-from ..services import ServiceError
-from ..services import parse_date
-from ..taxonomy import Taxonomy
+from repository.data.db import get_session
+from repository.data.models import MAX_ID
+from repository.knowledge.taxonomy import Taxonomy
+from repository.services import AuditFilter
+from repository.services import Repo
+from repository.services import Service
+from repository.services import ServiceError
+from repository.services import parse_date
 
 #: The largest document id there can be (the id column is a 32-bit integer on PostgreSQL).
 MAX_DOCUMENT_ID = MAX_ID

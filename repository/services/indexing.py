@@ -1,6 +1,6 @@
 """Keeping the search index in step with the database, through a durable outbox.
 
-Every change that affects the index writes an :class:`~repository.models.IndexOutbox` row in the same database
+Every change that affects the index writes an :class:`~repository.data.models.IndexOutbox` row in the same database
 transaction as the change. Whichever process holds the Whoosh writer lock applies pending rows in batches, reading
 each document's *current* state from the database (so applying a row twice, or out of order, is harmless), and
 deletes the rows only after the index commit. Nothing is lost if a process dies: rows stay until applied, and every
@@ -23,12 +23,11 @@ from sqlalchemy.orm import sessionmaker
 from indexer.index import IndexBusy
 from indexer.index import IndexDoc
 from indexer.index import SearchIndex
-
-from . import db
-from . import protocol
-from .models import Document
-from .models import IndexOutbox
-from .taxonomy import Taxonomy
+from repository import protocol
+from repository.data import db
+from repository.data.models import Document
+from repository.data.models import IndexOutbox
+from repository.knowledge.taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
 

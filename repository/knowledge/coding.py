@@ -1,6 +1,6 @@
 """Code suggestions from a document's text, and alias look-up for query expansion.
 
-Pure module: text and a :class:`~repository.taxonomy.Taxonomy` in, suggestions out (no Flask, no database).
+Pure module: text and a :class:`~repository.knowledge.taxonomy.Taxonomy` in, suggestions out (no Flask, no database).
 
 :func:`suggest_codes` returns ``{facet_id: [{"code": ..., "reason": ...}, ...]}``, strongest first, only for
 facets with suggestions (facets in taxonomy order). How each facet is suggested:
@@ -56,8 +56,7 @@ from typing import NamedTuple
 
 from indexer.analysis import normalize_word
 from indexer.analysis import stem_word
-
-from .taxonomy import Taxonomy
+from repository.knowledge.taxonomy import Taxonomy
 
 __all__ = [
     "alias_lookup",

@@ -12,10 +12,10 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
 
-from . import db
-from . import protocol
-from .services import Service
-from .services import ServiceError
+from repository import protocol
+from repository.data import db
+from repository.services import Service
+from repository.services import ServiceError
 
 
 def _service() -> Service:
@@ -41,7 +41,7 @@ def init_command() -> None:
     if created:
         svc = _service()
         with db.write(svc.session):
-            from .indexing import enqueue_rebuild
+            from repository.services.indexing import enqueue_rebuild
 
             enqueue_rebuild(svc.session)
     repo.worker.drain(timeout=30)
@@ -55,7 +55,7 @@ db_cli = AppGroup("db", help="The database schema (migrations).")
 def db_upgrade() -> None:
     """Bring the database schema to the newest revision (a database of a release from before migrations is
     recognised and stamped first; no row is changed by that)."""
-    from . import migrate
+    from repository.data import migrate
 
     engine = db.engine_of(current_app)
     head = migrate.head()
@@ -93,7 +93,7 @@ def db_upgrade() -> None:
 @click.option("-m", "--message", required=True, help="What the revision changes (also its file name).")
 def db_revision(message: str) -> None:
     """Write a new revision script from the differences between the models and the database (at head)."""
-    from . import migrate
+    from repository.data import migrate
 
     try:
         path = migrate.revision(db.engine_of(current_app), message)
@@ -105,7 +105,7 @@ def db_revision(message: str) -> None:
 @db_cli.command("current")
 def db_current() -> None:
     """Print the revision the database schema is at."""
-    from . import migrate
+    from repository.data import migrate
 
     revision = migrate.current(db.engine_of(current_app))
     if revision is None:
@@ -177,7 +177,7 @@ def review_due(on: str | None) -> None:
     """Print the released documents due for re-review (review date on or before the day), oldest date first."""
     import datetime as dt
 
-    from .services import parse_date
+    from repository.services import parse_date
 
     try:
         day = parse_date(on, "--date") or dt.datetime.now(dt.UTC).date()
@@ -207,7 +207,7 @@ def import_command(folder: Path, org: str, as_email: str, jobs: int | None) -> N
     Files already imported (same path for this organisation, or same content) are skipped. --jobs files are
     handled at once (default: the number of cores).
     """
-    from .importer import run_import
+    from repository.services.importer import run_import
 
     try:
         summary = run_import(_service(), folder, org, as_email, jobs=jobs)
@@ -241,8 +241,8 @@ def reindex_command() -> None:
 def backup_command(file: Path) -> None:
     """Write one archive of the database (the audit trail included) and every stored file to FILE (a new file);
     the app may go on serving meanwhile."""
-    from .backup import Backup
-    from .backup import BackupError
+    from repository.services.backup import Backup
+    from repository.services.backup import BackupError
 
     try:
         summary = Backup(db.engine_of(current_app), current_app.extensions["repo"].store).write(file)
@@ -261,8 +261,8 @@ def backup_command(file: Path) -> None:
 def restore_command(file: Path) -> None:
     """Restore the archive FILE (written by `backup`) into an empty database and data folder, then rebuild the
     search index. The whole archive is checked before anything is written."""
-    from .backup import BackupError
-    from .backup import restore
+    from repository.services.backup import BackupError
+    from repository.services.backup import restore
 
     try:
         summary = restore(db.engine_of(current_app), current_app.extensions["repo"].store, file)
@@ -286,8 +286,8 @@ def restore_command(file: Path) -> None:
 @click.option("--logins", "logins_only", is_flag=True, help="Only print how to log in as each demo role.")
 def demo_command(if_empty: bool, logins_only: bool) -> None:
     """Load demo organisations, accounts and documents, and print how to log in."""
-    from .demo import demo_logins
-    from .demo import load_demo
+    from repository.demo import demo_logins
+    from repository.demo import load_demo
 
     svc = _service()
     if not logins_only:
@@ -306,7 +306,7 @@ def demo_command(if_empty: bool, logins_only: bool) -> None:
 
 def register(app: Flask) -> None:
     """Add the commands to ``app.cli``."""
-    from .cli_taxonomy import taxonomy_cli
+    from repository.cli.taxonomy import taxonomy_cli
 
     for command in (
         init_command,
