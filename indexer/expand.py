@@ -36,6 +36,10 @@ from collections.abc import Iterable
 
 from whoosh import query as Q  # noqa: N812
 
+from indexer.analysis import text_analyzer
+from indexer.query import parse_user_query
+from indexer.schema import TEXT_FIELDS
+
 __all__ = ["MAX_FORMS_PER_WORD", "MAX_FORMS_TOTAL", "expand_query", "expand_text_query"]
 
 #: At most this many alternative forms for one word or phrase of the query.
@@ -43,6 +47,8 @@ MAX_FORMS_PER_WORD = 12
 #: At most this many alternative forms for the whole query (each is searched in every text field).
 MAX_FORMS_TOTAL = 40
 
+#: ``lookup(word_or_phrase)`` gives, for each taxonomy code the text names, that code's labels and aliases (``[]``
+#: when it names none); the caller builds it from the vocabulary, so the indexer needs no taxonomy.
 Lookup = Callable[[str], list[list[str]]]
 
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -194,8 +200,6 @@ def expand_query(
         def analyzers(fieldname):
             return schema[fieldname].analyzer
     else:
-        from indexer.analysis import text_analyzer
-
         default = text_analyzer()
 
         def analyzers(_fieldname):
@@ -206,15 +210,11 @@ def expand_query(
 
 
 def expand_text_query(text: str, schema, lookup: Lookup) -> tuple[Q.Query | None, list[str]]:
-    """Parse a user's query like :func:`indexer.index.parse_user_query` (same restricted parser, same limits and
-    :class:`~indexer.index.QueryError`), then expand it with :func:`expand_query`.
+    """Parse a user's query like :func:`indexer.query.parse_user_query` (same restricted parser, same limits and
+    :class:`~indexer.query.QueryError`), then expand it with :func:`expand_query`.
 
     Returns ``(None, [])`` when the query has no searchable word.
     """
-    # Imported here so that indexer.index may import this module without an import cycle.
-    from indexer.index import TEXT_FIELDS
-    from indexer.index import parse_user_query
-
     q = parse_user_query(schema, text)
     if q is None:
         return None, []

@@ -26,6 +26,8 @@ import weakref
 from bisect import bisect_left
 from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Iterable
+from collections.abc import Iterator
 from math import log
 
 from whoosh import scoring
@@ -49,7 +51,7 @@ def _leaves(reader) -> list[tuple[object, int]]:
     return list(reader.leaf_readers())
 
 
-def _docnums(reader, fieldname: str, text: str) -> frozenset[int]:
+def term_docnums(reader, fieldname: str, text: str) -> frozenset[int]:
     """Local numbers of the (live) documents of ``reader`` that have ``text`` in ``fieldname``."""
     try:
         return frozenset(reader.postings(fieldname, text).all_ids())
@@ -66,10 +68,8 @@ class SegmentFacts:
         self._labels: dict[str, frozenset[int]] = {}
         self._allowed: OrderedDict[frozenset[str], frozenset[int]] = OrderedDict()
         self._values: dict[str, dict[str, frozenset[int]]] = {}
-        self._ids: list[int] | None = None
+        self._columns: dict[str, list[int]] = {}  # docid, day, uploaded
         self._id_index: dict[int, int] | None = None
-        self._days: list[int] | None = None
-        self._uploaded: list[int] | None = None
         self._by_day: tuple[list[int], list[int]] | None = None
         self._length_sums: dict[str, int] = {}
         self._lengths: dict[str, list[int]] = {}
@@ -90,7 +90,7 @@ class SegmentFacts:
             with self._lock:
                 docs = self._labels.get(label)
             if docs is None:
-                docs = _docnums(reader, "labels", label)
+                docs = term_docnums(reader, "labels", label)
                 with self._lock:
                     self._labels[label] = docs
             parts.append(docs)
@@ -112,7 +112,7 @@ class SegmentFacts:
         out: dict[str, frozenset[int]] = {}
         for raw in reader.lexicon(fieldname):
             value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            docs = _docnums(reader, fieldname, value)
+            docs = term_docnums(reader, fieldname, value)
             if docs:
                 out[value] = docs
         with self._lock:
@@ -126,15 +126,17 @@ class SegmentFacts:
     # -- per-document columns ----------------------------------------------------------------------------------
 
     def _column(self, reader, fieldname: str) -> list[int]:
-        return list(reader.column_reader(fieldname))
+        """A numeric column of this segment (one value per local document), read once."""
+        known = self._columns.get(fieldname)
+        if known is None:
+            known = list(reader.column_reader(fieldname))
+            with self._lock:
+                self._columns[fieldname] = known
+        return known
 
     def ids(self, reader) -> list[int]:
         """Document id of each local document number."""
-        if self._ids is None:
-            ids = self._column(reader, "docid")
-            with self._lock:
-                self._ids = ids
-        return self._ids
+        return self._column(reader, "docid")
 
     def local_docnum(self, reader, doc_id: int) -> int | None:
         """The local number of document ``doc_id`` in this segment, if it was written here."""
@@ -146,19 +148,11 @@ class SegmentFacts:
 
     def days(self, reader) -> list[int]:
         """Document date (published, else the day of upload) of each local document, as a proleptic ordinal."""
-        if self._days is None:
-            days = self._column(reader, "day")
-            with self._lock:
-                self._days = days
-        return self._days
+        return self._column(reader, "day")
 
     def uploaded(self, reader) -> list[int]:
         """Upload time of each local document, in microseconds since the epoch."""
-        if self._uploaded is None:
-            uploaded = self._column(reader, "uploaded")
-            with self._lock:
-                self._uploaded = uploaded
-        return self._uploaded
+        return self._column(reader, "uploaded")
 
     def day_range(self, reader, first: int | None, last: int | None) -> frozenset[int]:
         """Documents whose date lies in ``[first, last]`` (ordinals; ``None`` leaves that side open)."""
@@ -321,17 +315,22 @@ def _deleted_with_term(leaf, fieldname: str, text) -> int:
     btext = leaf._text_to_bytes(fieldname, text)  # noqa: SLF001 - whoosh-reloaded 2.7.5 is pinned
     # The segment's raw postings, without the reader's deletion filter (a private API of the pinned version).
     matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)  # noqa: SLF001
-    count = 0
-    for docnum in deleted:
+    return sum(1 for _docnum in matching_docnums(matcher, deleted))
+
+
+def matching_docnums(matcher, docnums: Iterable[int]) -> Iterator[int]:
+    """The numbers of ``docnums`` (ascending) at which ``matcher`` has a posting, stepping it forward (never back);
+    the matcher stands on each number when it is yielded (read its score or positions then). Stops when the
+    matcher runs out."""
+    for docnum in docnums:
         if not matcher.is_active():
-            break
+            return
         if matcher.id() < docnum:
             matcher.skip_to(docnum)
             if not matcher.is_active():
-                break
+                return
         if matcher.id() == docnum:
-            count += 1
-    return count
+            yield docnum
 
 
 class LiveBM25F(scoring.BM25F):

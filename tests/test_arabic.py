@@ -18,8 +18,8 @@ from indexer.analysis import text_analyzer
 from indexer.arabic import ensure_logical_order
 from indexer.arabic import looks_reversed
 from indexer.arabic import repair_reversed
-from indexer.index import build_schema
-from indexer.index import make_parser
+from indexer.query import make_parser
+from indexer.schema import build_schema
 
 
 def tokens(text: str, mode: str = "index") -> list[str]:
@@ -302,9 +302,9 @@ def test_a_report_with_clitics_is_found_by_the_bare_names(tmp_path):
     """Through the real index: "وبنغازي" and "لمصراتة" in a report; بنغازي and مصراتة find it."""
     import datetime as dt
 
-    from indexer.index import IndexDoc
     from indexer.index import SearchIndex
-    from indexer.index import SearchRequest
+    from indexer.query import SearchRequest
+    from indexer.schema import IndexDoc
 
     index = SearchIndex(tmp_path / "ix")
     index.open()

@@ -10,10 +10,10 @@ from whoosh.filedb.filestore import RamStorage
 from bench.coding_quality import evaluate
 from indexer.expand import expand_query
 from indexer.expand import expand_text_query
-from indexer.index import TEXT_FIELDS
-from indexer.index import QueryError
-from indexer.index import build_schema
-from indexer.index import make_parser
+from indexer.query import QueryError
+from indexer.query import make_parser
+from indexer.schema import TEXT_FIELDS
+from indexer.schema import build_schema
 from repository.knowledge.coding import accept_suggestions
 from repository.knowledge.coding import alias_lookup
 from repository.knowledge.coding import suggest_codes

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from indexer.index import SearchIndex
-from indexer.index import SearchRequest
+from indexer.query import SearchRequest
 from repository.data import db
 from repository.data.models import IndexOutbox
 from repository.services import indexing

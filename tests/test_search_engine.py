@@ -10,10 +10,10 @@ import random
 import pytest
 from whoosh import query as Q  # noqa: N812
 
-from indexer.index import IndexDoc
 from indexer.index import SearchIndex
-from indexer.index import SearchRequest
-from indexer.index import parse_user_query
+from indexer.query import SearchRequest
+from indexer.query import parse_user_query
+from indexer.schema import IndexDoc
 from indexer.snapshot import LiveBM25F
 
 WORDS = (

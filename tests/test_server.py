@@ -501,7 +501,7 @@ def test_a_stale_outbox_read_never_deletes_a_newer_row(tmp_path):
     from sqlalchemy import select
 
     from indexer.index import SearchIndex
-    from indexer.index import SearchRequest
+    from indexer.query import SearchRequest
     from repository import protocol
     from repository.data import db
     from repository.data.models import IndexOutbox

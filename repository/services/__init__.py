@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from werkzeug.security import check_password_hash
 
-from indexer.index import NO_LEVEL
-from indexer.index import QueryError
 from indexer.index import SearchIndex
-from indexer.index import SearchRequest
 from indexer.pool import ExtractionPool
+from indexer.query import QueryError
+from indexer.query import SearchRequest
+from indexer.schema import NO_LEVEL
 from repository import protocol
 from repository.data import db
 from repository.data.models import MAX_ID

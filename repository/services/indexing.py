@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 
 from indexer.index import IndexBusy
-from indexer.index import IndexDoc
 from indexer.index import SearchIndex
+from indexer.schema import IndexDoc
 from repository import protocol
 from repository.data import db
 from repository.data.models import Document

@@ -11,8 +11,8 @@ from flask import request
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.index import SORTS
-from indexer.index import SearchRequest
+from indexer.query import SORTS
+from indexer.query import SearchRequest
 from repository.data.db import get_session
 from repository.data.models import MAX_ID
 from repository.knowledge.taxonomy import Taxonomy
