@@ -17,6 +17,7 @@ from repository.config import ConfigError
 from repository.config import from_environment
 from repository.config import secret_key
 from repository.data import db
+from repository.data import migrate
 from repository.data.storage import FileStore
 from repository.knowledge.taxonomy import TaxonomyError
 from repository.knowledge.taxonomy import load_taxonomy
@@ -151,7 +152,7 @@ def _start_background(app: Flask) -> None:
     """Open the index (creating it, and queueing a rebuild, when new) and start the outbox thread."""
     repo: Repo = app.extensions["repo"]
     try:
-        db.create_schema(app) if app.config.get("AUTO_INIT") else None
+        migrate.create_schema(app) if app.config.get("AUTO_INIT") else None
         if not _schema_ready(app):
             return  # `flask init` has not run yet
         created = repo.index.open()

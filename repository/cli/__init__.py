@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from repository import protocol
 from repository.data import db
+from repository.data import migrate
 from repository.services import Service
 from repository.services import ServiceError
 
@@ -33,8 +34,8 @@ def init_command() -> None:
     repo = current_app.extensions["repo"]
     Path(current_app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     try:
-        db.create_schema(current_app)
-    except db.SchemaOutOfDate as exc:
+        migrate.create_schema(current_app)
+    except migrate.SchemaOutOfDate as exc:
         raise click.ClickException(str(exc)) from None
     repo.store.ensure()
     created = repo.index.open()
@@ -55,7 +56,6 @@ db_cli = AppGroup("db", help="The database schema (migrations).")
 def db_upgrade() -> None:
     """Bring the database schema to the newest revision (a database of a release from before migrations is
     recognised and stamped first; no row is changed by that)."""
-    from repository.data import migrate
 
     engine = db.engine_of(current_app)
     head = migrate.head()
@@ -93,7 +93,6 @@ def db_upgrade() -> None:
 @click.option("-m", "--message", required=True, help="What the revision changes (also its file name).")
 def db_revision(message: str) -> None:
     """Write a new revision script from the differences between the models and the database (at head)."""
-    from repository.data import migrate
 
     try:
         path = migrate.revision(db.engine_of(current_app), message)
@@ -105,7 +104,6 @@ def db_revision(message: str) -> None:
 @db_cli.command("current")
 def db_current() -> None:
     """Print the revision the database schema is at."""
-    from repository.data import migrate
 
     revision = migrate.current(db.engine_of(current_app))
     if revision is None:

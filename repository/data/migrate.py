@@ -18,10 +18,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from flask import Flask
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import MetaData
 from sqlalchemy import inspect
+
+from repository.data import models  # noqa: F401  (registers the tables)
+from repository.data.db import Base
+from repository.data.db import engine_of
 
 #: The folder of env.py, script.py.mako and versions/ (shipped as package data).
 SCRIPT_LOCATION = Path(__file__).parent / "migrations"
@@ -191,3 +196,61 @@ def _migration_connection(engine: Engine) -> Iterator[Connection]:
         finally:
             if sqlite:
                 conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
+class SchemaOutOfDate(Exception):
+    """The database is not at the schema this code needs (an older release's, a revision behind, missing columns)."""
+
+
+UPGRADE_HINT = "back up the database, then run `flask --app wsgi db upgrade`"
+
+
+def create_schema(app: Flask) -> None:
+    """Create the schema on an empty database and stamp it at the newest migration; on a database that has one
+    already, check that it is the schema this code needs (idempotent).
+
+    Raises :class:`SchemaOutOfDate`, naming ``flask --app wsgi db upgrade`` where that brings it up to date, when
+    the database was made by a release from before migrations, is stamped at an older (or unknown) revision, or
+    lacks tables or columns the code needs.
+    """
+    engine = engine_of(app)
+    revision = current(engine)
+    if revision is None and not app_tables(engine):
+        create_at_head(engine, Base.metadata)
+        return
+    head_revision = head()
+    if revision is None:
+        raise SchemaOutOfDate(
+            "The database was created by an earlier release, before schema migrations: "
+            + UPGRADE_HINT
+            + " (it recognises that schema and brings it up to date)."
+        )
+    if revision != head_revision:
+        if not is_known(revision):
+            raise SchemaOutOfDate(
+                f"The database schema is at revision {revision}, which this version of the application does not "
+                f"know (made by a newer version?); `flask --app wsgi db upgrade` cannot bring it to {head_revision}: "
+                "run the version that made it, or restore a backup."
+            )
+        raise SchemaOutOfDate(
+            f"The database schema is at revision {revision} and this version of the application needs {head_revision}: "
+            + UPGRADE_HINT
+            + "."
+        )
+    inspector = inspect(engine)
+    tables = set(inspector.get_table_names())
+    missing = [table.name for table in Base.metadata.sorted_tables if table.name not in tables]
+    missing += [
+        f"{table.name}.{column.name}"
+        for table in Base.metadata.sorted_tables
+        if table.name in tables
+        for column in table.columns
+        if column.name not in {c["name"] for c in inspector.get_columns(table.name)}
+    ]
+    if missing:
+        raise SchemaOutOfDate(
+            "The database was created by an older version of this application or changed by hand; "
+            f"it is stamped at revision {head_revision} but these tables or columns are missing: "
+            + ", ".join(missing)
+            + ". Export what you need and start from a new database (or add them by hand)."
+        )
