@@ -267,6 +267,23 @@ def test_demo_loads_once_and_prints_logins(app, runner, client):
         assert doc["risks"] and doc["benefits"] and doc["rationale"], doc["title"]
 
 
+def test_demo_without_its_pdf_tooling_says_what_to_install_and_writes_nothing(app, runner, monkeypatch):
+    import importlib.util
+
+    from sqlalchemy import func
+    from sqlalchemy import select
+
+    from repository.data.models import User
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "fpdf" else find_spec(name, *a))
+    line = refused(run(runner, "demo", ok=False), "fpdf2", "pip install -e '.[demo]'")
+    assert "Traceback" not in line and "uharfbuzz" not in line
+    assert "No demo logins" in run(runner, "demo", "--logins").stdout
+    with app.app_context():
+        assert db.get_session().scalar(select(func.count(User.id))) == 0
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # a real process
 # ----------------------------------------------------------------------------------------------------------------

@@ -13,12 +13,13 @@ from docx import Document
 
 from repository import protocol
 from repository.demo import content as demo_content
+from repository.demo import generate
 from repository.demo.content import DEMO_DOCUMENTS
 from repository.demo.content import DEMO_ORGS
 from repository.demo.content import DEMO_USERS
 from repository.demo.content import LEVELS
 from repository.demo.content import DemoDocument
-from repository.demo.content import render
+from repository.demo.generate import render
 
 ALLOWED_CODES = {
     "doc_type:meeting_minutes", "doc_type:situation_report", "doc_type:assessment",
@@ -84,7 +85,7 @@ def test_every_document_renders_and_opens(doc, tmp_path):
     path = render(doc, tmp_path)
     assert path.parent == tmp_path and path.is_file() and path.stem == doc.key
     word = _distinctive_word(doc)
-    arabic_font = demo_content.find_arabic_font()
+    arabic_font = generate.find_arabic_font()
     if doc.fmt == "pdf" and (doc.language == "en" or arabic_font is not None):
         assert path.suffix == ".pdf"
         text = _pdf_text(path)
@@ -114,7 +115,7 @@ def test_every_document_renders_and_opens(doc, tmp_path):
 
 
 def test_arabic_pdf_keeps_logical_order(tmp_path):
-    if demo_content.find_arabic_font() is None:
+    if generate.find_arabic_font() is None:
         pytest.skip("no TTF font with Arabic glyphs on this machine (render falls back to DOCX)")
     doc = next(d for d in DEMO_DOCUMENTS if d.language == "ar" and d.fmt == "pdf")
     text = _pdf_text(render(doc, tmp_path))
@@ -124,7 +125,7 @@ def test_arabic_pdf_keeps_logical_order(tmp_path):
 
 
 def test_arabic_pdf_falls_back_to_docx_without_a_font(tmp_path, monkeypatch):
-    monkeypatch.setattr(demo_content, "find_arabic_font", lambda: None)
+    monkeypatch.setattr(generate, "find_arabic_font", lambda: None)
     doc = next(d for d in DEMO_DOCUMENTS if d.language == "ar" and d.fmt == "pdf")
     path = render(doc, tmp_path)
     assert path.suffix == ".docx"
@@ -238,3 +239,19 @@ def test_phone_numbers_are_fictional():
         prose = [content for kind, content in doc.body if kind != "table"]
         for found in numbers.findall("\n".join([*cells, *prose])):
             assert re.fullmatch(r"\+218 91 000 0\d{3}", found.strip()), (doc.key, found)
+
+
+def test_the_data_files_are_checked_when_read(tmp_path):
+    (tmp_path / "documents").mkdir()
+    for name in ("demo.yaml", f"documents/{DEMO_DOCUMENTS[0].key}.yaml"):
+        (tmp_path / name).write_text((demo_content.DATA_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(demo_content.DemoDataError, match="no file"):
+        demo_content.load(tmp_path)  # demo.yaml lists documents that are not there
+    index = f"orgs: {{PSWG: P}}\nusers: []\ndocuments: [{DEMO_DOCUMENTS[0].key}]\n"
+    (tmp_path / "demo.yaml").write_text(index, encoding="utf-8")
+    orgs, users, (doc,) = demo_content.load(tmp_path)
+    assert doc == DEMO_DOCUMENTS[0] and orgs == [("PSWG", "P")] and users == []
+    path = tmp_path / "documents" / f"{doc.key}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('- ["1", ', "- [1, "), encoding="utf-8")
+    with pytest.raises(demo_content.DemoDataError, match="quote numbers"):
+        demo_content.load(tmp_path)

@@ -1,5 +1,9 @@
 """The demo: organisations, accounts with generated passwords, and documents taken through the review workflow.
 
+The content is data (``demo.yaml`` and ``documents/*.yaml``, read by :mod:`repository.demo.content`), rendered into
+PDF, DOCX and XLSX files by :mod:`repository.demo.generate`, whose PDF tooling is the ``demo`` extra
+(``pip install -e '.[demo]'``; ``make run`` installs it).
+
 Passwords are random and written once to ``<DATA_DIR>/demo-logins.txt`` (mode 0600) so that ``make run`` can
 print them each time; nothing secret is a constant in the code.
 """
@@ -19,7 +23,8 @@ from repository.data.models import User
 from repository.demo.content import DEMO_DOCUMENTS
 from repository.demo.content import DEMO_ORGS
 from repository.demo.content import DEMO_USERS
-from repository.demo.content import render
+from repository.demo.generate import missing_tools
+from repository.demo.generate import render
 from repository.services import Service
 from repository.services import ServiceError
 
@@ -27,11 +32,23 @@ LOGINS_FILE = "demo-logins.txt"
 
 
 def load_demo(svc: Service, if_empty: bool = False) -> int:
-    """Load the demo; returns the number of documents loaded (0 when skipped)."""
+    """Load the demo; returns the number of documents loaded (0 when skipped).
+
+    Refused (``ServiceError``, before anything is written) when the demo is already loaded or when the ``demo``
+    extra's PDF tooling is not installed.
+    """
     if if_empty and (svc.session.scalar(select(func.count(User.id))) or 0) > 0:
         return 0
     if svc.find_user(DEMO_USERS[0]["email"]) is not None:
         raise ServiceError(409, "duplicate", "The demo is already loaded.")
+    missing = missing_tools()
+    if missing:
+        raise ServiceError(
+            503,
+            "demo_tools_missing",
+            f"The demo needs {' and '.join(missing)} to write its PDF files: "
+            "install the demo extra (pip install -e '.[demo]'; make run does this).",
+        )
     for acronym, name in DEMO_ORGS:
         if svc.find_org(acronym) is None:
             svc.add_org(protocol.SYSTEM, acronym, name)
