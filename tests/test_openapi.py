@@ -237,6 +237,36 @@ def test_the_server_url_follows_the_mount_point(api):
     assert r.get_json()["servers"] == [{"url": "/repo/api/v1"}]
 
 
+def _objects(node, found):
+    """Every object schema with properties below ``node``."""
+    if isinstance(node, dict):
+        if node.get("type") == "object" and "properties" in node:
+            found.append(node)
+        for value in node.values():
+            _objects(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _objects(value, found)
+    return found
+
+
+def test_the_rules_the_yaml_spells_out_hold():
+    """What code once wrote into the document and ``openapi.yaml`` now spells out: every operation answers 414
+    (every route runs the query-string cap), and every object but the two multipart bodies forbids other fields."""
+    spec = openapi.spec()
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method != "parameters":
+                assert "414" in operation["responses"], (path, method)
+    multipart = {"Upload", "FileReplacement"}
+    for name, schema in spec["components"]["schemas"].items():
+        for found in _objects(schema, []):
+            assert found.get("additionalProperties") is False or (found is schema and name in multipart), name
+    for response in spec["components"]["responses"].values():
+        for found in _objects(response, []):
+            assert found.get("additionalProperties") is False, response
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The app against the document
 # ---------------------------------------------------------------------------------------------------------------
