@@ -18,7 +18,7 @@ system-deps:
 $(BIN)/.installed-run: setup.cfg pyproject.toml | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[demo]'
 	touch $@
 
 $(BIN)/.installed-dev: setup.cfg pyproject.toml | system-deps
