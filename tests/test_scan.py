@@ -1,4 +1,4 @@
-"""The sensitivity scan (repository/scan.py) and the minimum-level rule table (protocol.MINIMUM_RULES).
+"""The sensitivity scan (repository/knowledge/scan/) and the minimum-level rule table (protocol.MINIMUM_RULES).
 
 Unit tests per kind in English and Arabic, the redaction promise (an example never reproduces a value), the rule
 table's outcomes, and the acceptance targets measured on the labelled corpus ``tests/scan_corpus`` both on the
@@ -7,7 +7,6 @@ plain texts and on PDF/DOCX renderings extracted through the sandbox.
 
 from __future__ import annotations
 
-import ast
 import re
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import filefactory as ff
 import pytest
+from purity import imported_modules
+from purity import top_level
 
 from indexer.sandbox import extract_in_subprocess
 from repository import protocol
@@ -53,40 +54,32 @@ def count(text: str, kind: str) -> int:
 # --------------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("text", "key"),
-    [
-        ("Call +218 91 000 0123 today", "+218910000123"),
-        ("Tel: 00218 92 000 0124.", "+218920000124"),
-        ("mobile 091-000-0125", "+218910000125"),
-        ("091.000.0126 (WhatsApp)", "+218910000126"),
-        ("(+218) 94 000 0127", "+218940000127"),
-        ("0910000128", "+218910000128"),
-        ("Iraq office +964 750 000 0129", "+9647500000129"),
-        ("رقم الهاتف: 0770 000 0130", "+9647700000130"),
-        ("Geneva +41 22 000 01 31", "+41220000131"),
-        ("الهاتف ٠٩١٠٠٠٠١٣٢", "+218910000132"),
-        ("للتواصل: +٢١٨ ٩٢ ٠٠٠ ٠١٣٣", "+218920000133"),
-        ("Fax: 021 000 1234", "0210001234"),
-    ],
-)
-def test_phone_formats(text, key):
-    assert values(text, "phone") == {key}
+#: text -> the canonical phone number found in it
+PHONE_FORMATS = {
+    "Call +218 91 000 0123 today": "+218910000123",
+    "Tel: 00218 92 000 0124.": "+218920000124",
+    "mobile 091-000-0125": "+218910000125",
+    "091.000.0126 (WhatsApp)": "+218910000126",
+    "(+218) 94 000 0127": "+218940000127",
+    "0910000128": "+218910000128",
+    "Iraq office +964 750 000 0129": "+9647500000129",
+    "رقم الهاتف: 0770 000 0130": "+9647700000130",
+    "Geneva +41 22 000 01 31": "+41220000131",
+    "الهاتف ٠٩١٠٠٠٠١٣٢": "+218910000132",
+    "للتواصل: +٢١٨ ٩٢ ٠٠٠ ٠١٣٣": "+218920000133",
+    "Fax: 021 000 1234": "0210001234",
+}
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Published 2025-04-17, reviewed 17.04.2025 and 17/04/2025.",
-        "Budget USD 12,500,000 and LYD 1,250,000; IQD 250,000.",
-        "P-codes LY021104, LY0319 and IQG15; page 12 of 40; Round 52; 2024-2025.",
-        "Coordinates 32.8872, 13.1913; 45% of 1,100,000 IDPs; version 2.3.1; hotline 1417.",
-        "Meeting 10:00-12:00 on 07-04-2025 in room 214, ISBN 978-92-1-132046-4.",
-        "نسبة التمويل ٣٣٪ من ٣٨٫٢ مليون دولار، ٢٠٢٥/٠٤/١٧، الرمز LY021104",
-    ],
-)
-def test_phone_look_alikes_are_not_phones(text):
-    assert values(text, "phone") == set()
+#: texts with numbers that are not phone numbers
+PHONE_LOOK_ALIKES = [
+    "Published 2025-04-17, reviewed 17.04.2025 and 17/04/2025.",
+    "Budget USD 12,500,000 and LYD 1,250,000; IQD 250,000.",
+    "P-codes LY021104, LY0319 and IQG15; page 12 of 40; Round 52; 2024-2025.",
+    "Coordinates 32.8872, 13.1913; 45% of 1,100,000 IDPs; version 2.3.1; hotline 1417.",
+    "Meeting 10:00-12:00 on 07-04-2025 in room 214, ISBN 978-92-1-132046-4.",
+    "نسبة التمويل ٣٣٪ من ٣٨٫٢ مليون دولار، ٢٠٢٥/٠٤/١٧، الرمز LY021104",
+]
 
 
 def test_distinct_phones_counted_once():
@@ -104,38 +97,47 @@ def test_email_and_functional_mailboxes():
     assert values(text, "email") == {"fatma.zawi@example.org", "a.b@example.co.uk"}
 
 
-@pytest.mark.parametrize(
-    ("text", "key"),
-    [
-        ("National number: 119850012345", "119850012345"),
-        ("NID 219900012345", "219900012345"),
-        ("الرقم الوطني: ١١٩٨٥٠٠١٢٣٤٥", "119850012345"),
-        ("رقم البطاقة الموحدة: ١٩٩٠١٢٣٤٥٦٧٨", "199012345678"),
-        ("Passport no. P1234567", "P1234567"),
-        ("holder of BH0912345 (Bangladesh)", "BH0912345"),
-        ("Case LY-25-0417 was closed", "LY-25-0417"),
-        ("see CASE-2025-0012", "CASE-2025-0012"),
-        ("UNHCR 123-45C67890", "123-45C67890"),
-        ("ID no.: A12345678", "A12345678"),
-        ("رقم الحالة: IRQ-GBV-2025-017", "IRQ-GBV-2025-017"),
-        ("Case no. 2025/0112 - claimant", "2025/0112"),
-    ],
-)
-def test_id_numbers(text, key):
-    assert values(text, "id_number") == {key}
+#: text -> the identity or case number found in it
+ID_NUMBERS = {
+    "National number: 119850012345": "119850012345",
+    "NID 219900012345": "219900012345",
+    "الرقم الوطني: ١١٩٨٥٠٠١٢٣٤٥": "119850012345",
+    "رقم البطاقة الموحدة: ١٩٩٠١٢٣٤٥٦٧٨": "199012345678",
+    "Passport no. P1234567": "P1234567",
+    "holder of BH0912345 (Bangladesh)": "BH0912345",
+    "Case LY-25-0417 was closed": "LY-25-0417",
+    "see CASE-2025-0012": "CASE-2025-0012",
+    "UNHCR 123-45C67890": "123-45C67890",
+    "ID no.: A12345678": "A12345678",
+    "رقم الحالة: IRQ-GBV-2025-017": "IRQ-GBV-2025-017",
+    "Case no. 2025/0112 - claimant": "2025/0112",
+}
+
+
+#: texts with P-codes and references that are not identity or case numbers
+ID_LOOK_ALIKES = [
+    "Tawergha (LY021104), Sebha LY031901, Ninewa IQG15, Duhok IQG09",
+    "Resolution 2259 (2015), HRP 2025, ISO 3166-2:LY, COVID-19, SDG-16",
+    "Contract no. LBY-2025-0045 and grant 2025-CERF-LBY-001",
+    "الرمز LY010101 وخطة ٢٠٢٥-٢٠٢٦",
+]
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "Tawergha (LY021104), Sebha LY031901, Ninewa IQG15, Duhok IQG09",
-        "Resolution 2259 (2015), HRP 2025, ISO 3166-2:LY, COVID-19, SDG-16",
-        "Contract no. LBY-2025-0045 and grant 2025-CERF-LBY-001",
-        "الرمز LY010101 وخطة ٢٠٢٥-٢٠٢٦",
-    ],
+    ("kind", "text", "key"),
+    [*(("phone", t, k) for t, k in PHONE_FORMATS.items()), *(("id_number", t, k) for t, k in ID_NUMBERS.items())],
 )
-def test_id_look_alikes(text):
-    assert values(text, "id_number") == set()
+def test_values_found(kind, text, key):
+    """Phone numbers and identity numbers in their written forms, each found as its canonical key."""
+    assert values(text, kind) == {key}
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"), [*(("phone", t) for t in PHONE_LOOK_ALIKES), *(("id_number", t) for t in ID_LOOK_ALIKES)]
+)
+def test_look_alikes_are_not_found(kind, text):
+    """Dates, amounts, P-codes and references are neither phone numbers nor identity numbers."""
+    assert values(text, kind) == set()
 
 
 @pytest.mark.parametrize(
@@ -499,11 +501,12 @@ def test_scan_speed_on_a_twenty_page_document():
 
 
 def test_scan_module_is_pure():
-    tree = ast.parse((ROOT / "repository" / "knowledge" / "scan.py").read_text(encoding="utf-8"))
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add((node.module or "").split(".")[0])
-    assert imported <= {"__future__", "bisect", "re", "unicodedata", "collections", "dataclasses"}
+    """Every module of the scan package imports only the standard library and the package itself."""
+    package = ROOT / "repository" / "knowledge" / "scan"
+    files = sorted(package.glob("*.py"))
+    assert len(files) > 1 and package / "__init__.py" in files
+    allowed = {"__future__", "bisect", "re", "unicodedata", "collections", "dataclasses", "functools", "pathlib"}
+    for path in files:
+        imported = imported_modules([path])
+        own = {m for m in imported if m.startswith("repository.knowledge.scan.")}
+        assert top_level(imported - own) <= allowed, path.name
