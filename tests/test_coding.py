@@ -106,23 +106,24 @@ def test_a_name_of_a_district_and_its_town_suggests_the_district(tx):
 # --------------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("title", "text", "expected"),
-    [
-        ("PWG meeting", "Agenda:\n1. Updates\nAttendees: UNHCR, IOM\nAction points\n- share list", "meeting_minutes"),
-        ("", "Minutes of the meeting held on 3 May\nParticipants: A, B\nAOB\nNext meeting: June", "meeting_minutes"),
-        ("محضر اجتماع", "جدول الأعمال\nالحضور: المفوضية\nنقاط العمل", "meeting_minutes"),
-        ("Sitrep No. 4", "Highlights\n- fighting\nSituation overview\nthe situation worsened", "situation_report"),
-        ("Situation report", "Key figures\n4,000 displaced", "situation_report"),
-        ("Concept note", "Background\nRationale\nObjectives\nBudget", "concept_note"),
-        ("Terms of Reference", "Purpose\nMembership\nRoles and responsibilities", "terms_of_reference"),
-        ("", "Terms of reference of the group\nPurpose\nMembership\nChair", "terms_of_reference"),
-        ("Training on case management", "Pre-test\nPost-test\nFacilitators\nSessions", "training_report"),
-        ("Rapid needs assessment", "Methodology\nKey findings\nLimitations", "assessment"),
-        ("Protection monitoring report", "Protection incidents\nMonitoring visits", "protection_monitoring_report"),
-        ("تقرير الوضع", "أبرز المستجدات\nنظرة عامة على الوضع", "situation_report"),
-    ],
-)
+#: (title, text, the document type expected first)
+DOC_TYPE_CUES = [
+    ("PWG meeting", "Agenda:\n1. Updates\nAttendees: UNHCR, IOM\nAction points\n- share list", "meeting_minutes"),
+    ("", "Minutes of the meeting held on 3 May\nParticipants: A, B\nAOB\nNext meeting: June", "meeting_minutes"),
+    ("محضر اجتماع", "جدول الأعمال\nالحضور: المفوضية\nنقاط العمل", "meeting_minutes"),
+    ("Sitrep No. 4", "Highlights\n- fighting\nSituation overview\nthe situation worsened", "situation_report"),
+    ("Situation report", "Key figures\n4,000 displaced", "situation_report"),
+    ("Concept note", "Background\nRationale\nObjectives\nBudget", "concept_note"),
+    ("Terms of Reference", "Purpose\nMembership\nRoles and responsibilities", "terms_of_reference"),
+    ("", "Terms of reference of the group\nPurpose\nMembership\nChair", "terms_of_reference"),
+    ("Training on case management", "Pre-test\nPost-test\nFacilitators\nSessions", "training_report"),
+    ("Rapid needs assessment", "Methodology\nKey findings\nLimitations", "assessment"),
+    ("Protection monitoring report", "Protection incidents\nMonitoring visits", "protection_monitoring_report"),
+    ("تقرير الوضع", "أبرز المستجدات\nنظرة عامة على الوضع", "situation_report"),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), DOC_TYPE_CUES)
 def test_doc_type_cues(tx, title, text, expected):
     got = codes(suggest_codes(text, title, tx), "doc_type")
     assert got and got[0] == f"doc_type:{expected}", got
