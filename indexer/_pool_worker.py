@@ -13,9 +13,9 @@ and ``sys`` are loaded at that point, and no file has been opened):
    lower limit inherited from the parent wins. Before each job the *soft* CPU limit is set to the CPU time used
    so far (rounded up) plus ``CPU_SECONDS``: a job that spins gets SIGXCPU, whose default action ends the
    process, after ``CPU_SECONDS`` of its own CPU time. The parent also kills on its wall-clock time-out;
-2. fd 1 is pointed at ``/dev/null`` (answers go to a private duplicate, see :func:`indexer._sandbox_child._quiet`)
-   and so is fd 0 (requests are read from a private duplicate), so a library that prints or reads stdin can
-   neither corrupt the answers nor swallow the next request; Python warnings and logging are silenced;
+2. fd 1 is pointed at ``/dev/null`` (answers go to a private duplicate, see :func:`_quiet`) and so is fd 0
+   (requests are read from a private duplicate), so a library that prints or reads stdin can neither corrupt the
+   answers nor swallow the next request; Python warnings and logging are silenced;
 3. a ready frame ``{"ready": true, "pid": PID}`` is sent.
 
 Protocol. A request is one JSON line on stdin: ``{"id": N, "path": ..., "mime": ..., "post_args": {...}}``
@@ -23,8 +23,8 @@ Protocol. A request is one JSON line on stdin: ``{"id": N, "path": ..., "mime": 
 
 * ``{"ok": true, "id": ID, "text": "...", "ocr": BOOL, "post": {...} | null, "post_error": "...", "cpu_left": SECONDS,
   "maxrss_kb": N}``
-* ``{"ok": false, "id": ID, "kind": "error", "reason": "...", "note": "...", ...}`` (an ``ExtractionError`` or a
-  bug; the reasons are those of :mod:`indexer._sandbox_child`)
+* ``{"ok": false, "id": ID, "kind": "error", "reason": "...", "note": "...", ...}`` (an ``ExtractionError``, whose
+  reason is sent as is, or a bug: ``"the file could not be read (TypeError)"``)
 * ``{"ok": false, "id": ID, "kind": "memory"}`` (``MemoryError`` under ``RLIMIT_AS``; the worker then exits)
 
 ``ID`` is the request's ``id``, echoed so that an answer can never be taken for another request's.
@@ -49,11 +49,6 @@ import signal
 import struct
 import sys
 
-from indexer._sandbox_child import _MEMORY
-from indexer._sandbox_child import _note
-from indexer._sandbox_child import _quiet
-from indexer._sandbox_child import _write_all
-
 #: Frame header: the length of the JSON body that follows, big-endian.
 HEADER = struct.Struct(">I")
 #: Largest request line (path, MIME type and ``post_args``) the parent sends; a longer one is a protocol error.
@@ -62,6 +57,40 @@ MAX_REQUEST_BYTES = 1 << 20
 MAX_POST_BYTES = 1 << 20
 
 _INVALID_REQUEST = "the extractor received an invalid request"
+#: The answer after a MemoryError when not even the answer with its id can be built.
+_MEMORY = b'{"ok": false, "kind": "memory"}'
+
+
+def _quiet() -> int:
+    """Redirect fd 1 to /dev/null and return a private fd for the answers."""
+    answer_fd = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+
+    import logging
+    import warnings
+
+    warnings.simplefilter("ignore")
+    logging.disable(logging.CRITICAL)
+    return answer_fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _note(message: str) -> None:
+    """One short line on stderr (the parent drains and logs it); never raises."""
+    try:
+        sys.stderr.write(message.replace("\n", " ")[:300] + "\n")
+        sys.stderr.flush()
+    except Exception:  # noqa: S110 - nothing useful to do if stderr is gone
+        pass
 
 
 def cpu_budget(cpu_seconds: int, max_jobs: int) -> int:
@@ -190,8 +219,8 @@ def _job(line: bytes, cpu_seconds: int, cpu_hard: int, hook: _Hook) -> tuple[byt
     _limit_job_cpu(cpu_seconds, cpu_hard)
     retire = False
     try:
-        from indexer.extract import ExtractionError
         from indexer.extract import extract
+        from indexer.extractors.base import ExtractionError
 
         try:
             found = extract(path, mime)

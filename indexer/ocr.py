@@ -35,6 +35,8 @@ MAX_PIXELS = 25_000_000
 REFUSE_PIXELS = 200_000_000
 #: A page whose text layer has fewer letters or digits than this is treated as a scan.
 MIN_TEXT_CHARS = 20
+#: The reason users see for a scan that cannot be read because Tesseract is missing.
+NOT_INSTALLED = "OCR is not installed on this server"
 
 
 class OCRError(Exception):

@@ -1,4 +1,4 @@
-"""Text extraction (indexer.extract) and the resource-limited subprocess around it (indexer.sandbox)."""
+"""Text extraction (indexer.extract) and the resource-limited worker process around it (indexer.pool)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import filefactory as ff
 import pytest
 
 from indexer.extract import EXTRACTORS
-from indexer.extract import MAX_TEXT_CHARS
-from indexer.extract import MAX_ZIP_MEMBERS
-from indexer.extract import ExtractionError
 from indexer.extract import extract_text
-from indexer.extract import normalise_text
-from indexer.sandbox import ExtractResult
-from indexer.sandbox import extract_in_subprocess
+from indexer.extractors.base import MAX_TEXT_CHARS
+from indexer.extractors.base import ExtractionError
+from indexer.extractors.base import normalise_text
+from indexer.extractors.containers import MAX_ZIP_MEMBERS
+from indexer.pool import PoolResult
+from indexer.pool import extract_once
 from repository.knowledge.sniff import ALLOWED_TYPES
 from repository.knowledge.sniff import CSV
 from repository.knowledge.sniff import DOCX
@@ -102,14 +102,14 @@ def test_each_format_recovers_its_words(tmp_path, kind):
 def test_each_format_through_the_sandbox(tmp_path, kind):
     mime, build, words = SAMPLES[kind]
     path = build(tmp_path / f"sample.{kind}")
-    result = extract_in_subprocess(path, mime)
-    assert result == ExtractResult(extract_text(path, mime), "ok", None)
+    result = extract_once(path, mime)
+    assert result == PoolResult(extract_text(path, mime), "ok", None)
     assert all(word in result.text for word in words)
 
 
 def test_arabic_pdf_in_logical_order(tmp_path):
     path = ff.make_arabic_pdf(tmp_path / "ar.pdf", ARABIC)
-    result = extract_in_subprocess(path, PDF)
+    result = extract_once(path, PDF)
     assert result.status == "ok", result.reason
     assert "سبها" in result.text
     assert ARABIC[0] in result.text
@@ -175,7 +175,7 @@ def test_image_only_pdf_has_no_text_layer(tmp_path):
     path = ff.make_image_only_pdf(tmp_path / "scan.pdf")
     with pytest.raises(ExtractionError, match=r"no text layer \(scanned PDF\?\)"):
         extract_text(path, PDF)
-    assert extract_in_subprocess(path, PDF) == ExtractResult("", "unavailable", "no text layer (scanned PDF?)")
+    assert extract_once(path, PDF) == PoolResult("", "unavailable", "no text layer (scanned PDF?)")
 
 
 def test_encrypted_pdf_in_process(tmp_path):
@@ -239,9 +239,9 @@ def test_xml_external_entities_are_not_resolved(tmp_path, kind, mime):
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _sandboxed(path, mime, **limits) -> tuple[ExtractResult, float]:
+def _sandboxed(path, mime, **limits) -> tuple[PoolResult, float]:
     started = time.monotonic()
-    result = extract_in_subprocess(path, mime, **limits)
+    result = extract_once(path, mime, **limits)
     return result, time.monotonic() - started
 
 
@@ -270,7 +270,7 @@ def test_hostile_files_are_unavailable_not_errors(tmp_path, builder, mime, reaso
 def test_wall_clock_timeout(tmp_path):
     path = ff.make_pdf(tmp_path / "a.pdf", ["ordinary"])
     result, elapsed = _sandboxed(path, PDF, timeout=0.05)
-    assert result == ExtractResult("", "unavailable", "extraction took longer than 0.05 s")
+    assert result == PoolResult("", "unavailable", "extraction took longer than 0.05 s")
     assert elapsed < 2
 
 
@@ -283,7 +283,7 @@ def test_cpu_limit(tmp_path):
 
 
 def test_missing_file_and_unknown_type(tmp_path):
-    missing = extract_in_subprocess(tmp_path / "nope.pdf", PDF)
+    missing = extract_once(tmp_path / "nope.pdf", PDF)
     assert missing.status == "unavailable" and missing.reason
-    unknown = extract_in_subprocess(ff.make_txt(tmp_path / "a.txt", "x"), "text/html")
-    assert unknown == ExtractResult("", "unavailable", "no text extractor for 'text/html'")
+    unknown = extract_once(ff.make_txt(tmp_path / "a.txt", "x"), "text/html")
+    assert unknown == PoolResult("", "unavailable", "no text extractor for 'text/html'")

@@ -12,9 +12,9 @@ import pytest
 from conftest import upload
 
 from indexer import ocr
-from indexer.extract import PDF
-from indexer.extract import ExtractionError
 from indexer.extract import extract
+from indexer.extractors.base import ExtractionError
+from indexer.formats import PDF
 
 pytestmark = pytest.mark.skipif(
     not ocr.available(),

@@ -18,10 +18,10 @@ from indexer._pool_worker import cpu_budget
 from indexer.extract import extract_text
 from indexer.pool import ExtractionPool
 from indexer.pool import PoolResult
+from indexer.pool import extract_once
 from indexer.sandbox import PACKAGE_ROOT
 from indexer.sandbox import ExtractResult
-from indexer.sandbox import _child_env
-from indexer.sandbox import extract_in_subprocess
+from indexer.sandbox import child_env
 from repository.knowledge.sniff import DOCX
 from repository.knowledge.sniff import PDF
 from repository.knowledge.sniff import TXT
@@ -75,7 +75,7 @@ def _wait_until_dead(pid: int) -> None:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Same answers as the one-shot sandbox, from one long-lived worker
+# Same answers as a worker started for one file, from one long-lived worker
 # --------------------------------------------------------------------------------------------------------------
 
 
@@ -87,12 +87,12 @@ def test_text_of_each_format_from_one_worker(make_pool, files, tmp_path):
         assert isinstance(result, ExtractResult) and result.ok
     assert "Gharyan\nchild protection" in pool.extract(*files["txt"]).text
     assert "Murzuq\t17" in pool.extract(*files["docx"]).text
-    # Failures carry the one-shot sandbox's reasons, word for word.
+    # Failures carry the reasons of a worker started for the file alone, word for word.
     for path, mime in [(tmp_path / "missing.pdf", PDF), (files["txt"][0], "text/html"),
                        (ff.make_encrypted_pdf(tmp_path / "enc.pdf"), PDF),
                        (ff.make_truncated_pdf(tmp_path / "cut.pdf"), PDF)]:
         result = pool.extract(path, mime)
-        expected = extract_in_subprocess(path, mime)
+        expected = extract_once(path, mime)
         assert (result.text, result.status, result.reason, result.post) == (*_fields(expected), None)
         assert not result.ok
     stats = pool.stats()
@@ -131,7 +131,7 @@ def test_worker_runs_sandboxed(make_pool, files):
     assert hard == cpu_budget(3, 10)
     assert 3 <= soft <= 3 + 2  # CPU used so far (rounded up) + 3 s for the next job
     environ = dict(item.split("=", 1) for item in Path(f"/proc/{pid}/environ").read_text().split("\0") if item)
-    assert environ == _child_env()
+    assert environ == child_env()
     assert Path(f"/proc/{pid}/cwd").resolve() == PACKAGE_ROOT
     targets = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
     assert targets and all(t == "/dev/null" or t.startswith("pipe:") for t in targets), targets
@@ -171,7 +171,7 @@ def test_a_crashing_worker_fails_its_job_only(make_pool, files):
     assert pool.extract(*files["txt"]) == PoolResult("", "unavailable", "the extractor crashed (SIGSEGV)")
     assert pool.stats()["replaced"] == {"crash": 1}
     missing = pool.extract("/nonexistent/x.pdf", PDF)  # the hook only runs after a successful extraction
-    assert missing.reason == extract_in_subprocess("/nonexistent/x.pdf", PDF).reason
+    assert missing.reason == extract_once("/nonexistent/x.pdf", PDF).reason
     assert pool.stats()["started"] == 2
 
 

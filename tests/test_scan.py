@@ -17,7 +17,7 @@ import pytest
 from purity import imported_modules
 from purity import top_level
 
-from indexer.sandbox import extract_in_subprocess
+from indexer.pool import extract_once as extract_in_subprocess
 from repository import protocol
 from repository.knowledge import scan
 from repository.knowledge.scan import Finding

@@ -28,18 +28,18 @@ from pathlib import Path
 
 import magic
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-ODT = "application/vnd.oasis.opendocument.text"
-ODS = "application/vnd.oasis.opendocument.spreadsheet"
-ODP = "application/vnd.oasis.opendocument.presentation"
-TXT = "text/plain"
-CSV = "text/csv"
-PNG = "image/png"
-JPEG = "image/jpeg"
-TIFF = "image/tiff"
+from indexer.formats import CSV
+from indexer.formats import DOCX
+from indexer.formats import JPEG
+from indexer.formats import ODP
+from indexer.formats import ODS
+from indexer.formats import ODT
+from indexer.formats import PDF
+from indexer.formats import PNG
+from indexer.formats import PPTX
+from indexer.formats import TIFF
+from indexer.formats import TXT
+from indexer.formats import XLSX
 
 #: Canonical MIME type -> short human label.
 ALLOWED_TYPES: dict[str, str] = {
