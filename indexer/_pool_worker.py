@@ -262,6 +262,7 @@ def _job(line: bytes, cpu_seconds: int, cpu_hard: int, hook: _Hook) -> tuple[byt
 
 
 def main(argv: list[str]) -> int:
+    """Run the worker (``argv`` as ``sys.argv``, see the module docstring); return the exit status."""
     try:
         memory_mb, cpu_seconds, max_jobs = (int(value) for value in argv[1:4])
         if len(argv) > 5 or min(memory_mb, cpu_seconds, max_jobs) < 1:

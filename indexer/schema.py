@@ -82,22 +82,22 @@ def build_schema() -> Schema:
 
 def document_fields(doc: IndexDoc) -> dict[str, object]:
     """The values Whoosh is given for ``doc``, field by field (see :func:`build_schema`)."""
-    return {
-        "id": str(doc.id),
-        "title": doc.title,
-        "summary": doc.summary,
-        "body": doc.body,
-        "labels": " ".join(sorted(doc.labels)),
-        "codes": ",".join(doc.codes),
-        "code_tree": ",".join(doc.code_tree),
-        "org": doc.org,
-        "level": doc.level or NO_LEVEL,
-        "state": doc.state,
-        "language": doc.language or "und",
-        "docid": doc.id,
-        "day": _document_day(doc),
-        "uploaded": _microseconds(doc.uploaded_at),
-    }
+    return dict(
+        id=str(doc.id),
+        title=doc.title,
+        summary=doc.summary,
+        body=doc.body,
+        labels=" ".join(sorted(doc.labels)),
+        codes=",".join(doc.codes),
+        code_tree=",".join(doc.code_tree),
+        org=doc.org,
+        level=doc.level or NO_LEVEL,
+        state=doc.state,
+        language=doc.language or "und",
+        docid=doc.id,
+        day=_document_day(doc),
+        uploaded=_microseconds(doc.uploaded_at),
+    )
 
 
 #: Words that exercise every step of the analysis (English stemming, stop words, Arabic folding and stemming).

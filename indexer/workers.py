@@ -202,6 +202,7 @@ class WorkerProcess:
     # -- stopping --------------------------------------------------------------------------------------------
 
     def close_stdin(self) -> None:
+        """Close the request pipe: a healthy worker then exits by itself."""
         try:
             self.proc.stdin.close()
         except OSError:
