@@ -24,10 +24,11 @@ from flask import has_app_context
 from flask.cli import AppGroup
 from flask.cli import ScriptInfo
 
+from repository.config import PROJECT_ROOT
 from repository.knowledge.taxonomy import check_taxonomy
 from repository.knowledge.taxonomy import load_taxonomy
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "taxonomy.yaml"
+DEFAULT_PATH = PROJECT_ROOT / "taxonomy.yaml"
 
 taxonomy_cli = AppGroup("taxonomy", help="Check and maintain the controlled vocabulary (taxonomy.yaml).")
 
