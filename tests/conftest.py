@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -254,6 +255,31 @@ def login(client, email: str, password: str = PASSWORD):
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
 
 
+def browser_for(app, account: Account):
+    """A test client logged in as ``account`` through the real form."""
+    browser = app.test_client()
+    r = login(browser, account.email)
+    assert r.status_code == 302, r.get_data(as_text=True)
+    return browser
+
+
+def token_of(html: str) -> str:
+    """The first CSRF token of a page's HTML."""
+    match = CSRF_RE.search(html)
+    assert match, "no csrf token"
+    return match.group(1)
+
+
+def plain(html: str) -> str:
+    """The text a reader sees: tags removed, entities decoded, white space collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def post_page_form(browser, path: str, html: str, fields: dict):
+    """POST ``fields`` to ``path`` with the CSRF token of the page ``html`` (as its form would)."""
+    return browser.post(path, data={"csrf_token": token_of(html), **fields})
+
+
 #: Codes that meet the release gate's coding conditions: a document type and a code of another facet.
 GATE_CODES = ("doc_type:situation_report", "theme:protection_monitoring")
 #: A benefit/risk record that meets the release gate: both lists weighed, nothing identified.
@@ -315,19 +341,44 @@ def release(client, coordinator: Account, doc_id, level: str, **extra):
                        json=release_body(doc, level, **extra))
 
 
+def new_doc(client, account: Account, words: str) -> int:
+    """The id of a new text report of ``words`` (titled so), uploaded by ``account`` with :data:`GATE_CODES`."""
+    r = upload(client, account, data=text_report(words), filename="report.txt", title=words, codes=list(GATE_CODES))
+    assert r.status_code == 201, r.json
+    return r.json["id"]
+
+
+def post_review(client, coordinator: Account, doc_id, **body):
+    """POST a review decision through the API (a release with "none identified" risks and benefits unless
+    ``body`` says); returns the answer."""
+    if body.get("action") == "release":
+        body = {**NONE_IDENTIFIED, **body}
+    return client.post(f"/api/v1/documents/{doc_id}/review", headers=coordinator.headers, json=body)
+
+
+#: The accounts tests make by name: name -> (e-mail, role, organisation). ``accounts`` makes those a test names.
+CAST = {
+    "partner": ("partner@drc.example.org", "partner", "DRC"),
+    "colleague": ("colleague@drc.example.org", "partner", "DRC"),
+    "other": ("other@drc.example.org", "partner", "DRC"),
+    "drc_staff": ("staff@drc.example.org", "staff", "DRC"),
+    "other_partner": ("partner@irc.example.org", "partner", "IRC"),
+    "coord": ("coord@pswg.example.org", "coordinator", "PSWG"),
+    "staff": ("staff@unhcr.example.org", "staff", "UNHCR"),
+    "staff2": ("staff@iom.example.org", "staff", "IOM"),
+    "admin": ("admin@pswg.example.org", "admin", "PSWG"),
+}
+
+
+def accounts(world: World, *names: str) -> dict[str, Account]:
+    """The accounts of :data:`CAST` named ``names``, made in that order."""
+    return {name: world.account(*CAST[name]) for name in names}
+
+
 @pytest.fixture
 def people(world) -> dict[str, Account]:
     """One account per role, in several organisations (the cast of the workflow, audit and page tests)."""
-    return {
-        "partner": world.account("partner@drc.example.org", "partner", "DRC"),
-        "colleague": world.account("colleague@drc.example.org", "partner", "DRC"),
-        "drc_staff": world.account("staff@drc.example.org", "staff", "DRC"),
-        "other_partner": world.account("partner@irc.example.org", "partner", "IRC"),
-        "coord": world.account("coord@pswg.example.org", "coordinator", "PSWG"),
-        "staff": world.account("staff@unhcr.example.org", "staff", "UNHCR"),
-        "staff2": world.account("staff@iom.example.org", "staff", "IOM"),
-        "admin": world.account("admin@pswg.example.org", "admin", "PSWG"),
-    }
+    return accounts(world, "partner", "colleague", "drc_staff", "other_partner", "coord", "staff", "staff2", "admin")
 
 
 @pytest.fixture

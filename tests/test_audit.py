@@ -7,13 +7,12 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import GATE_CODES
-from conftest import NONE_IDENTIFIED
 from conftest import PASSWORD
 from conftest import csrf
 from conftest import login
+from conftest import new_doc
+from conftest import post_review as review
 from conftest import text_report
-from conftest import upload
 
 from repository.data import db
 from repository.data.models import Document
@@ -61,19 +60,6 @@ def one(client, coord, **params) -> dict:
     found = events(client, coord, **params)
     assert len(found) == 1, found
     return found[0]
-
-
-def new_doc(client, account, words: str) -> int:
-    r = upload(client, account, data=text_report(words), filename="report.txt", title=words, codes=list(GATE_CODES))
-    assert r.status_code == 201, r.json
-    return r.json["id"]
-
-
-def review(client, coord, doc_id, **body):
-    """POST a review decision (a release with "none identified" risks and benefits unless ``body`` says)."""
-    if body.get("action") == "release":
-        body = {**NONE_IDENTIFIED, **body}
-    return client.post(f"/api/v1/documents/{doc_id}/review", headers=coord.headers, json=body)
 
 
 # ----------------------------------------------------------------------------------------------------------------

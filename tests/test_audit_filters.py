@@ -13,12 +13,10 @@ from html import unescape
 
 import pytest
 from conftest import CSRF_RE
-from conftest import GATE_CODES
-from conftest import NONE_IDENTIFIED
-from conftest import login
+from conftest import browser_for
+from conftest import new_doc
+from conftest import post_review
 from conftest import svc
-from conftest import text_report
-from conftest import upload
 
 from repository.data import db
 from repository.data.models import AuditEvent
@@ -27,17 +25,9 @@ from repository.web.serialize import csv_cell
 pytestmark = pytest.mark.usefixtures("no_request_rate_limits")
 
 
-def new_doc(client, account, words: str) -> int:
-    r = upload(client, account, data=text_report(words), filename="report.txt", title=words, codes=list(GATE_CODES))
-    assert r.status_code == 201, r.json
-    return r.json["id"]
-
-
 def review(client, coord, doc_id, **body):
-    """POST a review decision (a release with "none identified" risks and benefits unless ``body`` says)."""
-    if body.get("action") == "release":
-        body = {**NONE_IDENTIFIED, **body}
-    r = client.post(f"/api/v1/documents/{doc_id}/review", headers=coord.headers, json=body)
+    """POST a review decision (``conftest.post_review``) that must succeed; its answer's JSON."""
+    r = post_review(client, coord, doc_id, **body)
     assert r.status_code == 200, r.json
     return r.json
 
@@ -46,12 +36,6 @@ def audit(client, coord, **params) -> dict:
     r = client.get("/api/v1/audit", headers=coord.headers, query_string=params)
     assert r.status_code == 200, r.get_data(as_text=True)
     return r.json
-
-
-def browser_for(app, account):
-    browser = app.test_client()
-    assert login(browser, account.email).status_code == 302
-    return browser
 
 
 def read_csv(response) -> list[dict]:

@@ -103,6 +103,14 @@ def repack(path: Path, out: Path, change) -> None:
             tar.addfile(info, io.BytesIO(data))
 
 
+def one_document(app, words: str, filename: str):
+    """A DRC partner and the answer (201) to its upload of a small text report of ``words``."""
+    partner = World(app).account("partner@drc.example.org", "partner", "DRC")
+    r = upload(app.test_client(), partner, data=text_report(words), filename=filename)
+    assert r.status_code == 201
+    return partner, r
+
+
 WORDS = ["amber", "basalt", "cobalt", "dune", "ember", "fjord", "garnet", "harbour"]
 
 #: Per document: the coordinator's steps (none: left submitted) and its codes.
@@ -332,9 +340,7 @@ def test_a_backup_taken_while_uploads_go_on_is_one_snapshot(app, tmp_path, monke
 
 
 def test_a_failed_backup_leaves_no_file_and_an_existing_file_is_kept(app, tmp_path):
-    partner = World(app).account("partner@drc.example.org", "partner", "DRC")
-    r = upload(app.test_client(), partner, data=text_report("Kept apart zqkeptzq."), filename="k.txt")
-    assert r.status_code == 201
+    partner, r = one_document(app, "Kept apart zqkeptzq.", "k.txt")
     existing = tmp_path / "existing.tar.gz"
     existing.write_bytes(b"not to be overwritten")
     refused(cli(app, "backup", str(existing), ok=False), "exists")
@@ -377,9 +383,7 @@ def test_an_older_backup_is_restored_at_its_revision_then_upgraded(app, tmp_path
     previous = migrate.scripts().get_revision(migrate.head()).down_revision
     if previous is None:
         pytest.skip("there is only one schema revision")
-    partner = World(app).account("partner@drc.example.org", "partner", "DRC")
-    r = upload(app.test_client(), partner, data=text_report("An older schema zqolderzq."), filename="o.txt")
-    assert r.status_code == 201
+    partner, r = one_document(app, "An older schema zqolderzq.", "o.txt")
     before = row_counts(app)
     with migrate._migration_connection(db.engine_of(app)) as conn:
         command.downgrade(migrate.config(conn), previous)
@@ -405,9 +409,7 @@ def test_an_older_backup_is_restored_at_its_revision_then_upgraded(app, tmp_path
 
 
 def test_a_restore_into_a_database_or_data_folder_that_is_not_empty_is_refused(app, tmp_path):
-    partner = World(app).account("partner@drc.example.org", "partner", "DRC")
-    r = upload(app.test_client(), partner, data=text_report("Already here zqherezq."), filename="h.txt")
-    assert r.status_code == 201
+    partner, r = one_document(app, "Already here zqherezq.", "h.txt")
     archive = tmp_path / "one.tar.gz"
     cli(app, "backup", str(archive))
 
@@ -430,9 +432,7 @@ def test_a_restore_into_a_database_or_data_folder_that_is_not_empty_is_refused(a
 
 
 def test_a_truncated_or_altered_archive_is_refused_and_changes_nothing(app, tmp_path):
-    partner = World(app).account("partner@drc.example.org", "partner", "DRC")
-    r = upload(app.test_client(), partner, data=text_report("The original bytes zqoriginalzq."), filename="o.txt")
-    assert r.status_code == 201
+    partner, r = one_document(app, "The original bytes zqoriginalzq.", "o.txt")
     archive = tmp_path / "good.tar.gz"
     cli(app, "backup", str(archive))
     data = archive.read_bytes()

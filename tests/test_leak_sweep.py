@@ -23,6 +23,8 @@ import string
 from dataclasses import dataclass
 
 import pytest
+from audience_cast import cast
+from audience_cast import make_accounts
 from conftest import CSRF_RE
 from conftest import GATE_CODES
 from conftest import NONE_IDENTIFIED
@@ -34,16 +36,10 @@ from conftest import upload
 from repository import create_app
 from repository.data import db
 
-ROLES = {
-    # name: (email, role, org)
-    "owner_partner": ("uploader@own.example.org", "partner", "OWN"),
-    "other_partner": ("partner@other.example.org", "partner", "OTHER"),
-    "other_staff": ("staff@other.example.org", "staff", "OTHER"),
-    "granted_org": ("staff@granted.example.org", "staff", "GRANTED"),
-    "granted_user": ("person@third.example.org", "staff", "THIRD"),
-    "coordinator": ("coord@pswg.example.org", "coordinator", "PSWG"),
-    "admin": ("admin@admins.example.org", "admin", "ADMINS"),
-}
+# name: (email, role, org); the owner partner is uploader@own.example.org, the granted user person@third.example.org
+ROLES = cast(owner_partner="uploader", other_partner="other_partner", other_staff="other_staff",
+             granted_org="granted_org_staff", granted_user="third_person", coordinator="coordinator",
+             admin="outside_admin")
 EVERYONE = {"anonymous", *ROLES}
 OWNER_AND_COORD = {"owner_partner", "coordinator"}
 
@@ -110,7 +106,7 @@ def _sweep(tmp_path_factory, url: str | None):
     })
     assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
     world = World(app)
-    accounts = {name: world.account(*spec) for name, spec in ROLES.items()}
+    accounts = make_accounts(world, ROLES)
     client = app.test_client()
     rng = random.Random()
     plants = {}

@@ -10,6 +10,7 @@ from account_utils import page_token
 from account_utils import post_form
 from conftest import PASSWORD
 from conftest import World
+from conftest import accounts
 from conftest import make_app
 from conftest import start_app
 from conftest import stop_app
@@ -25,11 +26,7 @@ def tight_app(tmp_path):
 
 @pytest.fixture
 def people(tight_app):
-    world = World(tight_app)
-    return {
-        "partner": world.account("partner@drc.example.org", "partner", "DRC"),
-        "other": world.account("other@drc.example.org", "partner", "DRC"),
-    }
+    return accounts(World(tight_app), "partner", "other")
 
 
 def attempt(app, email, password):

@@ -169,28 +169,25 @@ def test_every_api_route_is_described_and_nothing_else(api):
             assert {p["name"] for p in declared if p["in"] == "path"} == set(rule.arguments), rule.rule
 
 
+def _mappings(node):
+    """Every mapping in ``node`` (itself included), parents before their children."""
+    if isinstance(node, dict):
+        yield node
+        children = node.values()
+    else:
+        children = node if isinstance(node, list) else ()
+    for child in children:
+        yield from _mappings(child)
+
+
 def _schemas(node, found):
     """Every JSON Schema in the document (``schema`` values and components)."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "schema" and isinstance(value, dict):
-                found.append(value)
-            _schemas(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            _schemas(value, found)
+    found.extend(m["schema"] for m in _mappings(node) if isinstance(m.get("schema"), dict))
     return found
 
 
 def _refs(node, found):
-    if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str):
-            found.add(node["$ref"])
-        for value in node.values():
-            _refs(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            _refs(value, found)
+    found.update(m["$ref"] for m in _mappings(node) if isinstance(m.get("$ref"), str))
     return found
 
 
@@ -237,17 +234,9 @@ def test_the_server_url_follows_the_mount_point(api):
     assert r.get_json()["servers"] == [{"url": "/repo/api/v1"}]
 
 
-def _objects(node, found):
+def _objects(node) -> list[dict]:
     """Every object schema with properties below ``node``."""
-    if isinstance(node, dict):
-        if node.get("type") == "object" and "properties" in node:
-            found.append(node)
-        for value in node.values():
-            _objects(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            _objects(value, found)
-    return found
+    return [m for m in _mappings(node) if m.get("type") == "object" and "properties" in m]
 
 
 def test_the_rules_the_yaml_spells_out_hold():
@@ -260,10 +249,10 @@ def test_the_rules_the_yaml_spells_out_hold():
                 assert "414" in operation["responses"], (path, method)
     multipart = {"Upload", "FileReplacement"}
     for name, schema in spec["components"]["schemas"].items():
-        for found in _objects(schema, []):
+        for found in _objects(schema):
             assert found.get("additionalProperties") is False or (found is schema and name in multipart), name
     for response in spec["components"]["responses"].values():
-        for found in _objects(response, []):
+        for found in _objects(response):
             assert found.get("additionalProperties") is False, response
 
 

@@ -5,43 +5,25 @@ from __future__ import annotations
 
 import io
 import re
-from html import unescape
 from urllib.parse import quote
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import CSRF_RE
+from conftest import browser_for
 from conftest import csrf
-from conftest import login
+from conftest import plain
+from conftest import post_page_form
 from conftest import release
 from conftest import text_report
+from conftest import token_of
 from conftest import upload
 
 XSS = "<script>alert(1)</script>"
 XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
-def browser_for(app, account):
-    """A test client logged in through the real form."""
-    browser = app.test_client()
-    r = login(browser, account.email)
-    assert r.status_code == 302, r.get_data(as_text=True)
-    return browser
-
-
-def token_of(html: str) -> str:
-    match = CSRF_RE.search(html)
-    assert match, "no csrf token"
-    return match.group(1)
-
-
 def text(response) -> str:
     return response.get_data(as_text=True)
-
-
-def plain(html: str) -> str:
-    """The text a reader sees: tags removed, entities decoded, white space collapsed."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def heading(html: str) -> str:
@@ -101,16 +83,9 @@ def test_each_role_does_its_job_in_the_browser(app, people):
     assert "Farrowdene follow-up" in text(partner.get("/"))  # the organisation's submissions
 
     # partner edits the metadata while it is submitted
-    r = partner.post(
-        f"/documents/{doc_id}/edit",
-        data={
-            "csrf_token": token_of(html),
-            "title": "Farrowdene committee follow-up",
-            "summary": "Two visits to the water committee.",
-            "published": "2024-03-20",
-            "codes": ["doc_type:situation_report", "location:LY0319"],
-        },
-    )
+    r = post_page_form(partner, f"/documents/{doc_id}/edit", html,
+                       {"title": "Farrowdene committee follow-up", "summary": "Two visits to the water committee.",
+                        "published": "2024-03-20", "codes": ["doc_type:situation_report", "location:LY0319"]})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/documents/{doc_id}")
     html = text(partner.get(f"/documents/{doc_id}"))
     assert heading(html) == "Farrowdene committee follow-up" and "Saved." in html
@@ -130,19 +105,10 @@ def test_each_role_does_its_job_in_the_browser(app, people):
     assert "Waiting for a decision (1)" in plain(text(queue)) and f'href="/documents/{doc_id}"' in text(queue)
     html = text(coord.get(f"/documents/{doc_id}"))
     assert "Review against the information sharing protocol" in html
-    r = coord.post(
-        f"/documents/{doc_id}/review",
-        data={
-            "csrf_token": token_of(html),
-            "action": "release",
-            "level": "restricted",
-            "rationale": "District-level figures; no identifiers.",
-            "risks": ["re_identification"],
-            "benefits": ["coordination", "response_planning"],
-            "grant_users": "",
-            "review_by": "2000-01-01",
-        },
-    )
+    r = post_page_form(coord, f"/documents/{doc_id}/review", html, {
+        "action": "release", "level": "restricted", "rationale": "District-level figures; no identifiers.",
+        "risks": ["re_identification"], "benefits": ["coordination", "response_planning"], "grant_users": "",
+        "review_by": "2000-01-01"})
     assert r.status_code == 302
     html = text(coord.get(f"/documents/{doc_id}"))
     assert "Decision recorded: release." in html

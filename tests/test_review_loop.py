@@ -8,16 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import io
-import re
 import warnings
 from html import unescape
 
 import pytest
-from conftest import CSRF_RE
 from conftest import GATE_CODES
 from conftest import NONE_IDENTIFIED
-from conftest import login
+from conftest import browser_for
+from conftest import plain
 from conftest import text_report
+from conftest import token_of
 from conftest import upload
 
 from repository import protocol
@@ -88,23 +88,6 @@ def events(client, coord, **params) -> list[dict]:
     assert r.status_code == 200, r.json
     assert r.json["total"] <= 50, "narrow the filter"
     return r.json["events"]
-
-
-def browser_for(app, account):
-    browser = app.test_client()
-    r = login(browser, account.email)
-    assert r.status_code == 302, r.get_data(as_text=True)
-    return browser
-
-
-def token_of(html: str) -> str:
-    match = CSRF_RE.search(html)
-    assert match, "no csrf token"
-    return match.group(1)
-
-
-def plain(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def page(browser, doc_id) -> str:

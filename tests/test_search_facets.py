@@ -20,23 +20,16 @@ import re
 from pathlib import Path
 
 import pytest
+from audience_cast import cast
+from audience_cast import make_accounts
 from conftest import NONE_IDENTIFIED
 from conftest import login
 from conftest import upload
 
 from repository.knowledge.taxonomy import load_taxonomy
 
-ACCOUNTS = {
-    "uploader": ("uploader@own.example.org", "partner", "OWN"),
-    "colleague": ("colleague@own.example.org", "partner", "OWN"),
-    "owner_staff": ("staff@own.example.org", "staff", "OWN"),
-    "owner_admin": ("admin@own.example.org", "admin", "OWN"),
-    "granted_org_staff": ("staff@granted.example.org", "staff", "GRANTED"),
-    "granted_person": ("person@other.example.org", "staff", "OTHER"),
-    "other_partner": ("partner@other.example.org", "partner", "OTHER"),
-    "outsider_staff": ("staff@third.example.org", "staff", "THIRD"),
-    "coordinator": ("coord@pswg.example.org", "coordinator", "PSWG"),
-}
+ACCOUNTS = cast("uploader", "colleague", "owner_staff", "owner_admin", "granted_org_staff", "granted_person",
+                "other_partner", "outsider_staff", "coordinator")
 EVERYONE = {"anonymous", *ACCOUNTS}
 LOGGED_IN = set(ACCOUNTS)
 OWNER_ORG = {"uploader", "colleague", "owner_staff", "owner_admin"}
@@ -140,7 +133,7 @@ def canary(key: str) -> str:
 @pytest.fixture
 def planted(app, client, world):
     app.config["RATE_LIMITS"] = False  # hundreds of searches per caller and minute (REPOSITORY_RATE_LIMITS=off)
-    accounts = {name: world.account(email, role, org) for name, (email, role, org) in ACCOUNTS.items()}
+    accounts = make_accounts(world, ACCOUNTS)
     coord = accounts["coordinator"]
     ids = {}
     for key, (who, steps, codes, published, body, _audience) in PLANTS.items():

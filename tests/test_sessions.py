@@ -10,6 +10,7 @@ from account_utils import post_form
 from account_utils import replay
 from account_utils import session_cookie
 from conftest import PASSWORD
+from conftest import accounts
 from conftest import start_app
 from conftest import stop_app
 
@@ -18,11 +19,7 @@ NEW_PASSWORD = "violet lantern harbour 2026"
 
 @pytest.fixture
 def people(world):
-    return {
-        "partner": world.account("partner@drc.example.org", "partner", "DRC"),
-        "coord": world.account("coord@pswg.example.org", "coordinator", "PSWG"),
-        "admin": world.account("admin@pswg.example.org", "admin", "PSWG"),
-    }
+    return accounts(world, "partner", "coord", "admin")
 
 
 def _logged_in(browser) -> bool:

@@ -14,6 +14,7 @@ from account_utils import post_form
 from account_utils import totp_secret_of
 from conftest import PASSWORD
 from conftest import World
+from conftest import accounts
 from conftest import make_app
 from conftest import svc
 from sqlalchemy import select
@@ -30,12 +31,7 @@ def app2fa(tmp_path):
 
 @pytest.fixture
 def people(app2fa):
-    world = World(app2fa)
-    return {
-        "coord": world.account("coord@pswg.example.org", "coordinator", "PSWG"),
-        "admin": world.account("admin@pswg.example.org", "admin", "PSWG"),
-        "partner": world.account("partner@drc.example.org", "partner", "DRC"),
-    }
+    return accounts(World(app2fa), "coord", "admin", "partner")
 
 
 def text(r) -> str:
