@@ -545,7 +545,7 @@ def test_a_stale_outbox_read_never_deletes_a_newer_row(tmp_path):
     with make_session() as s:
         rows = list(s.scalars(select(IndexOutbox.document_id)))
     repo.worker.drain(timeout=10)
-    found = [h["doc"].id for h in svc.search(actor, SearchRequest(text=second_word))["hits"]]
+    found = [h["doc"].id for h in svc.listing.search(actor, SearchRequest(text=second_word))["hits"]]
     svc.session.close()
     stop_app(app)
     assert found == [second_id], (

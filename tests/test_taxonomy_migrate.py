@@ -165,7 +165,7 @@ def test_only_the_system_may_migrate(migrated_world):
 
     svc = Service(app.extensions["repo"], app.extensions["db_sessionmaker"]())
     with pytest.raises(ServiceError) as info:
-        svc.migrate_retired_codes(coordinator.actor)
+        svc.maintenance.migrate_retired_codes(coordinator.actor)
     assert info.value.status == 403
     svc.session.close()
 

@@ -4,7 +4,9 @@ token create, import, reindex, backup, restore, demo, review due."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask import Flask
@@ -18,6 +20,8 @@ from repository.data import migrate
 from repository.services import Service
 from repository.services import ServiceError
 
+T = TypeVar("T")
+
 
 def _service() -> Service:
     return Service(current_app.extensions["repo"], db.get_session(), ip="cli")
@@ -25,6 +29,14 @@ def _service() -> Service:
 
 def _fail(exc: ServiceError) -> None:
     raise click.ClickException(exc.message)
+
+
+def _call(step: Callable[[Service], T]) -> T:
+    """Run one service call of a command (on this command's services); a refusal is the command's error."""
+    try:
+        return step(_service())
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
 
 
 @click.command("init")
@@ -122,10 +134,7 @@ org_cli = AppGroup("org", help="Organisations.")
 @click.option("--name", required=True, help="Full name of the organisation.")
 def org_add(acronym: str, name: str) -> None:
     """Add an organisation; ACRONYM is its stable id (e.g. DRC)."""
-    try:
-        org = _service().add_org(protocol.SYSTEM, acronym, name)
-    except ServiceError as exc:
-        _fail(exc)
+    org = _call(lambda svc: svc.accounts.create_org(protocol.SYSTEM, acronym, name))
     click.echo(f"Added organisation {org.acronym}.")
 
 
@@ -143,10 +152,7 @@ def user_add(email: str, org: str, role: str, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        user = _service().add_user(protocol.SYSTEM, email, org, role, password)
-    except ServiceError as exc:
-        _fail(exc)
+    user = _call(lambda svc: svc.accounts.create_user(protocol.SYSTEM, email, org, role, password))
     click.echo(f"Added {user.role} {user.email} ({org.upper()}).")
 
 
@@ -155,13 +161,13 @@ token_cli = AppGroup("token", help="API tokens.")
 
 @token_cli.command("create")
 @click.argument("email")
-@click.option("--days", default=365, show_default=True, help="Days until the token expires (0: never).")
+@click.option(
+    "--days", default=protocol.MAX_TOKEN_DAYS, show_default=True, help="Days until the token expires (0: never)."
+)
 def token_create(email: str, days: int) -> None:
-    """Create an API token for EMAIL and print it as the last line."""
-    try:
-        token = _service().create_token(protocol.SYSTEM, email, days=days or None)
-    except ServiceError as exc:
-        _fail(exc)
+    """Create an API token for EMAIL and print it as the last line (the operator issues it, as the system, by the
+    same rules as the account's own tokens page, see ``protocol.token_rules``)."""
+    token = _call(lambda svc: svc.tokens.create(protocol.SYSTEM, days=days, email=email))
     click.echo(f"API token for {email.lower()} (shown once; send it as 'Authorization: Bearer TOKEN'):")
     click.echo(token)
 
@@ -179,7 +185,7 @@ def review_due(on: str | None) -> None:
 
     try:
         day = parse_date(on, "--date") or dt.datetime.now(dt.UTC).date()
-        docs = _service().reviews_due(protocol.SYSTEM, day)
+        docs = _service().reviews.due(protocol.SYSTEM, day)
     except ServiceError as exc:
         _fail(exc)
     if not docs:
@@ -226,10 +232,7 @@ REINDEX_WAIT_SECONDS = 6 * 3600
 @with_appcontext
 def reindex_command() -> None:
     """Rebuild the search index from the database."""
-    try:
-        count = _service().reindex(protocol.SYSTEM, wait=REINDEX_WAIT_SECONDS)
-    except ServiceError as exc:
-        _fail(exc)
+    count = _call(lambda svc: svc.maintenance.reindex(protocol.SYSTEM, wait=REINDEX_WAIT_SECONDS))
     click.echo(f"Reindexed {count} documents.")
 
 
@@ -271,10 +274,7 @@ def restore_command(file: Path) -> None:
         f"Restored {summary.documents} documents, {summary.files} stored files and "
         f"{summary.rows.get('audit_events', 0)} audit events (schema revision {summary.revision}{upgraded})."
     )
-    try:
-        count = _service().reindex(protocol.SYSTEM, wait=REINDEX_WAIT_SECONDS)
-    except ServiceError as exc:
-        _fail(exc)
+    count = _call(lambda svc: svc.maintenance.reindex(protocol.SYSTEM, wait=REINDEX_WAIT_SECONDS))
     click.echo(f"Reindexed {count} documents.")
 
 

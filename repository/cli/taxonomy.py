@@ -93,7 +93,7 @@ def migrate_command(dry_run: bool) -> None:
     repo = current_app.extensions["repo"]
     svc = Service(repo, db.get_session(), ip="cli")
     try:
-        counts = svc.migrate_retired_codes(protocol.SYSTEM, dry_run=dry_run)
+        counts = svc.maintenance.migrate_retired_codes(protocol.SYSTEM, dry_run=dry_run)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     verb = "would move" if dry_run else "moved"

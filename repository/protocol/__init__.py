@@ -14,6 +14,16 @@ nothing, and a caller whose role is not one of :data:`ROLES` is treated as anony
 
 from __future__ import annotations
 
+from repository.protocol.accounts import MAX_ACTIVE_TOKENS
+from repository.protocol.accounts import MAX_TOKEN_DAYS
+from repository.protocol.accounts import SELF_CHANGE_REFUSALS
+from repository.protocol.accounts import TokenRules
+from repository.protocol.accounts import is_self
+from repository.protocol.accounts import own_tokens_clause
+from repository.protocol.accounts import owns_token
+from repository.protocol.accounts import second_factor_required
+from repository.protocol.accounts import self_change_refusal
+from repository.protocol.accounts import token_rules
 from repository.protocol.actions import ACTION_STATES
 from repository.protocol.actions import AUDIT_ACTIONS
 from repository.protocol.actions import DETECTED_LABELS
@@ -28,7 +38,7 @@ from repository.protocol.actions import Transition
 from repository.protocol.actions import allowed
 from repository.protocol.actions import audience_description
 from repository.protocol.actions import check_release
-from repository.protocol.actions import is_self
+from repository.protocol.actions import effective_levels
 from repository.protocol.actions import possible
 from repository.protocol.actions import require
 from repository.protocol.actions import require_in_state
@@ -68,6 +78,11 @@ from repository.protocol.release import not_considered
 from repository.protocol.release import not_considered_reason
 from repository.protocol.release import release_missing
 from repository.protocol.release import to_consider
+from repository.protocol.review import RETURN_NEEDS_RATIONALE
+from repository.protocol.review import ReleaseVerdict
+from repository.protocol.review import decision_refusal
+from repository.protocol.review import judge_release
+from repository.protocol.review import needs_grant
 from repository.protocol.vocabulary import ADMIN
 from repository.protocol.vocabulary import ANONYMOUS
 from repository.protocol.vocabulary import CONFIDENTIAL
@@ -96,80 +111,95 @@ from repository.protocol.vocabulary import level_rank
 __all__ = [
     "ACCOUNTS",
     "ACTION_STATES",
-    "ADMIN",
-    "ANONYMOUS",
-    "AUDIENCE",
-    "AUDIT_ACTIONS",
     "Actor",
+    "actor_for",
+    "ADMIN",
+    "allowed",
+    "ANONYMOUS",
+    "audience",
+    "AUDIENCE",
+    "audience_description",
+    "AUDIT_ACTIONS",
+    "below_minimum",
     "BENEFITS",
+    "can_view",
     "CASE_TOPIC_CODES",
+    "check_release",
     "CONFIDENTIAL",
     "COORDINATOR",
     "COORDINATORS",
+    "decision_refusal",
+    "Denied",
     "DESCRIPTIVE_FACETS",
     "DETECTED_LABELS",
     "DETENTION_CODES",
-    "DOCUMENT_ACTIONS",
     "DOC_TYPE_FACET",
-    "Denied",
     "DocFacts",
+    "DOCUMENT_ACTIONS",
+    "effective_levels",
     "EVERYONE",
+    "facts_of",
+    "found_kinds",
     "GRANTED_ORGS",
     "GRANTED_USERS",
     "Group",
     "IDENTIFIER_KINDS",
-    "LEVELS",
+    "is_self",
+    "judge_release",
+    "labels",
     "LEVEL_DEFINITIONS",
     "LEVEL_LABELS",
+    "level_rank",
+    "LEVELS",
+    "MAX_ACTIVE_TOKENS",
+    "MAX_TOKEN_DAYS",
+    "minimum_level",
     "MINIMUM_RULES",
     "MinimumRule",
+    "needs_a_look",
+    "needs_grant",
     "NONE_IDENTIFIED",
+    "not_considered",
+    "not_considered_reason",
     "NOT_FOUND_MESSAGE",
+    "own_tokens_clause",
     "OWNER_ORG",
+    "owns_token",
     "PARTNER",
     "PERMISSIONS",
+    "possible",
+    "principals",
     "PUBLIC",
-    "RELEASED",
     "RELEASE_GATE",
+    "release_missing",
+    "ReleaseCondition",
+    "RELEASED",
+    "ReleaseRecord",
+    "ReleaseVerdict",
+    "require",
+    "require_in_state",
+    "require_transition",
     "RESTRICTED",
+    "RETURN_NEEDS_RATIONALE",
     "RETURNED",
     "REVIEW_ACTIONS",
     "RISKS",
     "ROLES",
-    "ReleaseCondition",
-    "ReleaseRecord",
     "Rule",
+    "second_factor_required",
+    "self_change_refusal",
+    "SELF_CHANGE_REFUSALS",
     "STAFF",
     "STATES",
     "STRICTLY_CONFIDENTIAL",
     "SUBMITTED",
     "SYSTEM",
-    "TRANSITIONS",
-    "Transition",
-    "UPLOADER",
-    "WITHHELD",
-    "actor_for",
-    "allowed",
-    "audience",
-    "audience_description",
-    "below_minimum",
-    "can_view",
-    "check_release",
-    "facts_of",
-    "found_kinds",
-    "is_self",
-    "labels",
-    "level_rank",
-    "minimum_level",
-    "needs_a_look",
-    "not_considered",
-    "not_considered_reason",
-    "possible",
-    "principals",
-    "release_missing",
-    "require",
-    "require_in_state",
-    "require_transition",
     "to_consider",
+    "token_rules",
+    "TokenRules",
+    "Transition",
+    "TRANSITIONS",
+    "UPLOADER",
     "visible_clause",
+    "WITHHELD",
 ]

@@ -81,43 +81,49 @@ def _is_account(actor: Actor, facts: DocFacts | None) -> bool:
     return actor.authenticated
 
 
+def _is_system(actor: Actor, facts: DocFacts | None) -> bool:
+    return actor.system
+
+
 Rule = Callable[[Actor, "DocFacts | None"], bool]
 
 #: Who may do what. Each action lists alternatives (any may grant); each alternative is a tuple of conditions
 #: (all must hold). Document actions additionally require that the actor may *see* the document (checked first,
-#: so that an invisible document answers "not found", never "forbidden").
+#: so that an invisible document answers "not found", never "forbidden"). The system (:data:`SYSTEM`: the CLI,
+#: background work) is a row like any other (``_is_system``): it reads and administers, but never takes a step a
+#: person answers for (upload, edit, submit, review, comment, replace) and has no account of its own.
 PERMISSIONS: dict[str, tuple[tuple[Rule, ...], ...]] = {
     "upload": ((_can_upload,),),
     "update": ((_is_coordinator,), (_is_contributor_of_owner, _not_released)),
     "submit": ((_is_contributor_of_owner,),),
     "review": ((_is_coordinator,),),
-    "see_review_details": ((_is_coordinator,), (_is_contributor_of_owner,)),
-    "see_uploader": ((_is_coordinator,), (_is_contributor_of_owner,)),
-    "read_audit": ((_is_coordinator,),),
-    "review_queue": ((_is_coordinator,),),
+    "see_review_details": ((_is_coordinator,), (_is_contributor_of_owner,), (_is_system,)),
+    "see_uploader": ((_is_coordinator,), (_is_contributor_of_owner,), (_is_system,)),
+    "read_audit": ((_is_coordinator,), (_is_system,)),
+    "review_queue": ((_is_coordinator,), (_is_system,)),
     # Filter searches by sharing level: accounts. Anonymous visitors only ever see public documents; their
-    # ``level`` filter is ignored, so it can neither narrow nor probe anything.
-    "filter_by_level": ((_is_account,),),
+    # ``level`` filter is ignored, so it can neither narrow nor probe anything (see :func:`effective_levels`).
+    "filter_by_level": ((_is_account,), (_is_system,)),
     # Move documents from retired taxonomy codes to their replacements: the system only (``taxonomy migrate``).
-    "migrate_codes": (),
+    "migrate_codes": ((_is_system,),),
     # Rebuild the search index from the database: the system only (``flask reindex``).
-    "reindex": (),
+    "reindex": ((_is_system,),),
     # the review loop: the request-changes exchange and the replacement of the file (see ACTION_STATES)
     "comment": ((_is_coordinator,), (_is_contributor_of_owner,)),
-    "see_comments": ((_is_coordinator,), (_is_contributor_of_owner,)),
+    "see_comments": ((_is_coordinator,), (_is_contributor_of_owner,), (_is_system,)),
     "replace": ((_is_contributor_of_owner,),),
-    "manage_accounts": ((_is_admin,),),
-    "manage_orgs": ((_is_admin,),),
+    "manage_accounts": ((_is_admin,), (_is_system,)),
+    "manage_orgs": ((_is_admin,), (_is_system,)),
+    # An account mints API tokens for itself (``/account/tokens``) ...
     "create_token": ((_is_account,),),
+    # ... and the operator issues one for a named account (``token create EMAIL``), acting as the system.
+    "issue_token": ((_is_system,),),
     "manage_own_account": ((_is_account,),),  # own password, own API tokens, own two-factor enrolment
-    # Not a permission but a duty: these accounts must pass a second factor when REPOSITORY_REQUIRE_2FA is on.
+    # Not a permission but a duty: these accounts must pass a second factor when REPOSITORY_REQUIRE_2FA is on
+    # (see :func:`~repository.protocol.accounts.second_factor_required`).
     "second_factor_required": ((_is_coordinator,), (_is_admin,)),
 }
 
-
-def is_self(actor: Actor, user_id: int | None) -> bool:
-    """Whether the account ``user_id`` is the actor's own (an admin may not deactivate or demote itself)."""
-    return actor.authenticated and user_id is not None and actor.user_id == user_id
 
 #: Actions that concern one document and therefore require it to be visible first.
 DOCUMENT_ACTIONS = frozenset(
@@ -150,8 +156,6 @@ def allowed(actor: Actor, action: str, facts: DocFacts | None = None) -> bool:
             return False
         if action in ("view", "download"):
             return True
-    if actor.system:
-        return action not in ("upload", "review", "submit", "update", "create_token", "comment", "replace")
     alternatives = PERMISSIONS.get(action, ())
     return any(all(rule(actor, facts) for rule in alt) for alt in alternatives)
 
@@ -267,6 +271,12 @@ def possible(actor: Actor, action: str, facts: DocFacts) -> bool:
         return facts.state in transition.from_states and allowed(actor, permission, facts)
     states = ACTION_STATES.get(action)
     return (states is None or facts.state in states) and allowed(actor, action, facts)
+
+
+def effective_levels(actor: Actor, levels: Iterable[str]) -> list[str]:
+    """The level filter a search of ``actor`` applies: the levels asked for when the protocol lets the actor filter
+    by level (``filter_by_level``), none otherwise (an anonymous visitor's ``level`` is ignored, not refused)."""
+    return list(levels) if allowed(actor, "filter_by_level") else []
 
 
 def check_release(level: str | None, grant_orgs: Iterable[Any], grant_users: Iterable[Any]) -> list[str]:

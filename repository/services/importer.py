@@ -16,9 +16,9 @@ from pathlib import Path
 import click
 
 from repository import protocol
-from repository.services import Service
-from repository.services import ServiceError
+from repository.services.base import ServiceError
 from repository.services.intake import extraction_pool
+from repository.services.service import Service
 
 
 @dataclass
@@ -68,10 +68,10 @@ def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str, jobs
     uploads' short write transactions follow one another. The index is fed through the outbox as usual: the
     background thread commits whatever has accumulated, in batches, and the command waits for it at the end.
     """
-    user = svc.find_user(as_email)
+    user = svc.accounts.find_user(as_email)
     if user is None or not user.active:
         raise ServiceError(404, "not_found", f"No active account {as_email}.")
-    org = svc.find_org(org_acronym)
+    org = svc.accounts.find_org(org_acronym)
     if org is None:
         raise ServiceError(404, "not_found", f"No organisation {org_acronym}.")
     if user.org_id != org.id:
@@ -83,8 +83,8 @@ def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str, jobs
         raise ServiceError(422, "invalid_value", "--jobs must be a whole number from 1 to 64.")
     folder = folder.resolve()
     files = _files(folder)
-    done_paths = svc.imported_paths(org.id)
-    hashes = svc.known_hashes()
+    done_paths = svc.maintenance.imported_paths(org.id)
+    hashes = svc.maintenance.known_hashes()
     summary = ImportSummary()
     lock = threading.Lock()
     # The import's own view of the repository: its own extraction workers, and uploads that only queue their
@@ -112,7 +112,7 @@ def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str, jobs
             if seen:
                 return
             with repo.make_session() as session, open(path, "rb") as fh:
-                Service(repo, session, ip=svc.ip).upload(actor, fh, path.name, source_path=key)
+                Service(repo, session, ip=svc.ip).intake.upload(actor, fh, path.name, source_path=key)
             with lock:
                 summary.imported += 1
         except ServiceError as exc:

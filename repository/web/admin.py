@@ -1,6 +1,7 @@
 """Account pages (own password, two-factor, API tokens) and the admins' pages for accounts and organisations.
 
-Thin views: parse the form, make one call to :class:`~repository.services.accounts.Accounts`, render. Who may do what is
+Thin views: parse the form, make one call to the request's services (``accounts``, ``second_factor``, ``tokens``),
+render. Who may do what is
 decided by :mod:`repository.protocol` inside the service; a refused step is shown as a message with its 4xx status.
 """
 
@@ -15,10 +16,10 @@ from flask import session
 from flask import url_for
 
 from repository import protocol
+from repository.services import Service
 from repository.services import ServiceError
-from repository.services.accounts import Accounts
-from repository.services.accounts import qr_data_uri
-from repository.services.accounts import token_state
+from repository.services.second_factor import qr_data_uri
+from repository.services.tokens import token_state
 from repository.web.auth import html_actor
 from repository.web.auth import start_session
 from repository.web.common import service
@@ -26,14 +27,10 @@ from repository.web.common import service
 bp = Blueprint("admin", __name__)
 
 
-def _accounts() -> Accounts:
-    return Accounts(service())
-
-
-def _restart_session(accounts: Accounts, second_factor: bool | None = None) -> None:
+def _restart_session(svc: Service, second_factor: bool | None = None) -> None:
     """Keep this browser logged in after a change that ended every session of the account."""
     passed = bool(session.get("mfa")) if second_factor is None else second_factor
-    start_session(accounts.me(html_actor()), second_factor=passed)
+    start_session(svc.accounts.me(html_actor()), second_factor=passed)
 
 
 def _refused(exc: ServiceError, endpoint: str, **values):
@@ -44,6 +41,17 @@ def _refused(exc: ServiceError, endpoint: str, **values):
     return redirect(url_for(endpoint, **values)), 303
 
 
+def _form_step(step, endpoint: str, done):
+    """One change from an account or admin form: do ``step``, flash ``done(result)`` and go back to ``endpoint``
+    (a 303); a refusal is shown there (see :func:`_refused`)."""
+    try:
+        result = step()
+    except ServiceError as exc:
+        return _refused(exc, endpoint)
+    flash(done(result), "ok")
+    return redirect(url_for(endpoint)), 303
+
+
 # --------------------------------------------------------------------------------------------------------------
 # one's own account
 # --------------------------------------------------------------------------------------------------------------
@@ -52,24 +60,24 @@ def _refused(exc: ServiceError, endpoint: str, **values):
 @bp.get("/account")
 def account():
     """One's account: e-mail, role, organisation, two-factor state; the password form."""
-    accounts = _accounts()
-    user = accounts.me(html_actor())
-    return render_template("account.html", user=user, codes_left=accounts.recovery_codes_left(user))
+    svc = service()
+    user = svc.accounts.me(html_actor())
+    return render_template("account.html", user=user, codes_left=svc.second_factor.recovery_codes_left(user))
 
 
 @bp.post("/account/password")
 def change_password():
     """Change one's password; every other session of the account ends."""
-    accounts = _accounts()
+    svc = service()
     form = request.form
     if form.get("new_password", "") != form.get("confirm", ""):
         flash("The two new passwords differ.", "error")
         return redirect(url_for("admin.account")), 303
     try:
-        accounts.change_password(html_actor(), form.get("current_password"), form.get("new_password"))
+        svc.accounts.change_password(html_actor(), form.get("current_password"), form.get("new_password"))
     except ServiceError as exc:
         return _refused(exc, "admin.account")
-    _restart_session(accounts)
+    _restart_session(svc)
     flash("Password changed. Every other session of this account has ended.", "ok")
     return redirect(url_for("admin.account")), 303
 
@@ -77,54 +85,52 @@ def change_password():
 @bp.route("/account/2fa", methods=["GET", "POST"])
 def second_factor():
     """Turn two-factor authentication on (scan, then confirm a code), or get new recovery codes."""
-    accounts = _accounts()
+    svc = service()
+    second = svc.second_factor
     actor = html_actor()
-    user = accounts.me(actor)
+    user = svc.accounts.me(actor)
     if request.method == "POST":
         try:
             if request.form.get("action") == "recovery_codes":
-                codes = accounts.regenerate_recovery_codes(actor)
+                codes = second.regenerate_recovery_codes(actor)
             else:
-                codes = accounts.confirm_enrolment(user, request.form.get("code"))
-                _restart_session(accounts, second_factor=True)
+                codes = second.confirm_enrolment(user, request.form.get("code"))
+                _restart_session(svc, second_factor=True)
         except ServiceError as exc:
             return _refused(exc, "admin.second_factor")
         return render_template("account_recovery_codes.html", codes=codes, next=url_for("admin.account"))
     qr = secret = None
     if not user.has_second_factor:
-        enrolment = accounts.begin_enrolment(user)
+        enrolment = second.begin_enrolment(user)
         secret, qr = enrolment.secret, qr_data_uri(enrolment.uri)
     return render_template(
-        "account_2fa.html", user=accounts.me(actor), qr=qr, secret=secret, codes_left=accounts.recovery_codes_left(user)
-    )
+        "account_2fa.html", user=svc.accounts.me(actor), qr=qr, secret=secret,
+        codes_left=second.recovery_codes_left(user),
+    )  # fmt: skip
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
 def tokens():
     """One's API tokens: create (the token is shown once), list, revoke."""
-    accounts = _accounts()
+    tokens_ = service().tokens
     actor = html_actor()
     new_token = None
     status = 200
     if request.method == "POST":
         try:
-            new_token = accounts.create_token(actor, request.form.get("label"), request.form.get("days") or 90)
+            new_token = tokens_.create(actor, request.form.get("label"), request.form.get("days") or 90)
         except ServiceError as exc:
             return _refused(exc, "admin.tokens")
         status = 201
-    rows = [(t, token_state(t)) for t in accounts.tokens(actor)]
+    rows = [(t, token_state(t)) for t in tokens_.mine(actor)]
     return render_template("account_tokens.html", tokens=rows, new_token=new_token), status
 
 
 @bp.post("/account/tokens/<token_id>/revoke")
 def revoke_token(token_id: str):
     """Revoke one of one's tokens."""
-    try:
-        _accounts().revoke_token(html_actor(), token_id)
-    except ServiceError as exc:
-        return _refused(exc, "admin.tokens")
-    flash("Token revoked.", "ok")
-    return redirect(url_for("admin.tokens")), 303
+    revoke = service().tokens.revoke
+    return _form_step(lambda: revoke(html_actor(), token_id), "admin.tokens", lambda _: "Token revoked.")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -135,17 +141,17 @@ def revoke_token(token_id: str):
 @bp.route("/admin/users", methods=["GET", "POST"])
 def users():
     """Every account, with the forms to create, deactivate, change role, reset password or two-factor."""
-    accounts = _accounts()
+    accounts = service().accounts
     actor = html_actor()
     if request.method == "POST":
         form = request.form
-        try:
-            user = accounts.create_user(actor, form.get("email"), form.get("org"), form.get("role"),
-                                        form.get("password"))
-        except ServiceError as exc:
-            return _refused(exc, "admin.users")
-        flash(f"Account {user.email} created.", "ok")
-        return redirect(url_for("admin.users")), 303
+        return _form_step(
+            lambda: accounts.create_user(
+                actor, form.get("email"), form.get("org"), form.get("role"), form.get("password")
+            ),
+            "admin.users",
+            lambda user: f"Account {user.email} created.",
+        )
     return render_template(
         "admin_users.html", users=accounts.users(actor), orgs=accounts.orgs(actor), roles=protocol.ROLES
     )
@@ -154,39 +160,39 @@ def users():
 @bp.post("/admin/users/<user_id>/<change>")
 def change_user(user_id: str, change: str):
     """One change to one account: ``deactivate``, ``activate``, ``role``, ``password`` or ``reset-2fa``."""
-    accounts = _accounts()
+    svc = service()
     actor = html_actor()
-    form = request.form
-    try:
-        if change == "deactivate":
-            user = accounts.set_active(actor, user_id, False)
-        elif change == "activate":
-            user = accounts.set_active(actor, user_id, True)
-        elif change == "role":
-            user = accounts.change_role(actor, user_id, form.get("role"))
-        elif change == "password":
-            user = accounts.reset_password(actor, user_id, form.get("password"))
-        elif change == "reset-2fa":
-            user = accounts.reset_second_factor(actor, user_id)
-        else:
-            accounts.users(actor)  # who may ask is checked before "no such change" is told
+    apply = _CHANGES.get(change)
+
+    def step():
+        if apply is None:
+            svc.accounts.users(actor)  # who may ask is checked before "no such change" is told
             raise ServiceError(404, "not_found", "No such change.")
-    except ServiceError as exc:
-        return _refused(exc, "admin.users")
-    flash(f"{user.email}: {change.replace('-', ' ')} done.", "ok")
-    return redirect(url_for("admin.users")), 303
+        return apply(svc, actor, user_id, request.form)
+
+    return _form_step(step, "admin.users", lambda user: f"{user.email}: {change.replace('-', ' ')} done.")
+
+
+#: The changes an admin makes to one account (the path's ``change``), each one call of the request's services.
+_CHANGES = {
+    "deactivate": lambda svc, actor, user_id, form: svc.accounts.set_active(actor, user_id, False),
+    "activate": lambda svc, actor, user_id, form: svc.accounts.set_active(actor, user_id, True),
+    "role": lambda svc, actor, user_id, form: svc.accounts.change_role(actor, user_id, form.get("role")),
+    "password": lambda svc, actor, user_id, form: svc.accounts.reset_password(actor, user_id, form.get("password")),
+    "reset-2fa": lambda svc, actor, user_id, form: svc.second_factor.reset(actor, user_id),
+}
 
 
 @bp.route("/admin/orgs", methods=["GET", "POST"])
 def orgs():
     """Every organisation, and the form to create one."""
-    accounts = _accounts()
+    accounts = service().accounts
     actor = html_actor()
     if request.method == "POST":
-        try:
-            org = accounts.create_org(actor, request.form.get("acronym"), request.form.get("name"))
-        except ServiceError as exc:
-            return _refused(exc, "admin.orgs")
-        flash(f"Organisation {org.acronym} created.", "ok")
-        return redirect(url_for("admin.orgs")), 303
+        form = request.form
+        return _form_step(
+            lambda: accounts.create_org(actor, form.get("acronym"), form.get("name")),
+            "admin.orgs",
+            lambda org: f"Organisation {org.acronym} created.",
+        )
     return render_template("admin_orgs.html", orgs=accounts.orgs(actor))

@@ -7,24 +7,19 @@ from typing import Any
 from flask import Blueprint
 from flask import jsonify
 from flask import request
-from flask import send_file
 from werkzeug.exceptions import HTTPException
 
 from repository.protocol import NOT_FOUND_MESSAGE
 from repository.services import ServiceError
 from repository.services import parse_date
-from repository.web import disposition
 from repository.web.auth import BadToken
 from repository.web.auth import api_actor
 from repository.web.common import audit_filters
 from repository.web.common import beyond_document_ids
-from repository.web.common import csv_response
-from repository.web.common import error_body
 from repository.web.common import repo
 from repository.web.common import search_request
 from repository.web.common import service
 from repository.web.common import today
-from repository.web.common import too_large_message
 from repository.web.limits import DOWNLOAD
 from repository.web.limits import SEARCH
 from repository.web.limits import UPLOAD
@@ -32,6 +27,10 @@ from repository.web.limits import caller_key
 from repository.web.limits import limiter
 from repository.web.limits import limits_off
 from repository.web.openapi import spec as openapi_spec
+from repository.web.responses import csv_response
+from repository.web.responses import json_error
+from repository.web.responses import json_http_error
+from repository.web.responses import send_attachment
 from repository.web.serialize import comment_json
 from repository.web.serialize import document_json
 from repository.web.serialize import event_json
@@ -51,36 +50,22 @@ def _document_id(_endpoint: str | None, values: dict[str, Any] | None) -> None:
 
 @bp.errorhandler(ServiceError)
 def _service_error(exc: ServiceError):
-    response = jsonify(error_body(exc))
-    response.status_code = exc.status
-    if exc.status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="repository"'
-    return response
+    return json_error(exc)
 
 
 @bp.errorhandler(BadToken)
 def _bad_token(_exc: BadToken):
-    return _service_error(ServiceError(401, "bad_token", "The API token is missing, unknown, expired or revoked."))
+    return json_error(ServiceError(401, "bad_token", "The API token is missing, unknown, expired or revoked."))
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    names = {
-        400: "bad_request",
-        404: "not_found",
-        405: "method_not_allowed",
-        413: "too_large",
-        414: "query_too_long",
-        415: "unsupported_type",
-        429: "too_many_requests",
-    }
-    code = exc.code or 500
-    message = exc.description if code != 404 else "No such resource."
-    if code == 413:
-        message = too_large_message()
-    if code == 429:
-        message = f"Too many requests (limit: {exc.description}); try again after the Retry-After delay."
-    return _service_error(ServiceError(code, names.get(code, "error"), message))
+    return json_http_error(exc)
+
+
+def _document(actor, doc):
+    """The answer of a route about one document: its JSON as the caller may see it."""
+    return jsonify(document_json(actor, doc, repo().taxonomy))
 
 
 def _json_body() -> dict[str, Any]:
@@ -124,7 +109,7 @@ def upload():
     if file is None or file.filename is None:
         raise ServiceError(400, "bad_request", "Send the file in a multipart field named file.")
     form = request.form
-    doc = svc.upload(
+    doc = svc.intake.upload(
         actor,
         file.stream,
         file.filename,
@@ -134,15 +119,14 @@ def upload():
         codes=form.getlist("codes"),
         proposed_level=form.get("proposed_level"),
     )
-    return jsonify(document_json(actor, doc, repo().taxonomy)), 201
+    return _document(actor, doc), 201
 
 
 @bp.get("/documents/<doc_id>")
 def get_document(doc_id: str):
     """One document's metadata."""
     actor = api_actor()
-    doc = service().get(actor, doc_id)
-    return jsonify(document_json(actor, doc, repo().taxonomy))
+    return _document(actor, service().documents.get(actor, doc_id))
 
 
 @bp.get("/documents/<doc_id>/file")
@@ -150,34 +134,14 @@ def get_document(doc_id: str):
 def download(doc_id: str):
     """The original file, as an attachment."""
     actor = api_actor()
-    target = service().download(actor, doc_id)
-    return send_attachment(target)
-
-
-def send_attachment(target):
-    """Send a stored original so that no browser renders it."""
-    response = send_file(
-        target.path,
-        mimetype=target.mime,
-        as_attachment=True,
-        download_name=target.filename,
-        conditional=False,
-        etag=False,
-        max_age=0,
-    )
-    response.headers["Content-Disposition"] = disposition.attachment(target.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_attachment(service().documents.download(actor, doc_id))
 
 
 @bp.patch("/documents/<doc_id>")
 def update(doc_id: str):
     """Change metadata or codes."""
     actor = api_actor()
-    doc = service().update(actor, doc_id, _json_body())
-    return jsonify(document_json(actor, doc, repo().taxonomy))
+    return _document(actor, service().documents.update(actor, doc_id, _json_body()))
 
 
 @bp.post("/documents/<doc_id>/codes/accept")
@@ -191,24 +155,21 @@ def accept_codes(doc_id: str):
         codes = [data["codes"]] if isinstance(data["codes"], str) else data["codes"]
     else:
         raise ServiceError(422, "invalid_value", "Send codes (a list of suggested code ids) or all: true.")
-    doc = service().accept_suggestions(actor, doc_id, codes)
-    return jsonify(document_json(actor, doc, repo().taxonomy))
+    return _document(actor, service().documents.accept_suggestions(actor, doc_id, codes))
 
 
 @bp.post("/documents/<doc_id>/submit")
 def submit(doc_id: str):
     """Send a returned document back to review."""
     actor = api_actor()
-    doc = service().submit(actor, doc_id)
-    return jsonify(document_json(actor, doc, repo().taxonomy))
+    return _document(actor, service().reviews.submit(actor, doc_id))
 
 
 @bp.post("/documents/<doc_id>/review")
 def review(doc_id: str):
     """A coordinator's decision."""
     actor = api_actor()
-    doc = service().review(actor, doc_id, _json_body())
-    return jsonify(document_json(actor, doc, repo().taxonomy))
+    return _document(actor, service().reviews.review(actor, doc_id, _json_body()))
 
 
 @bp.post("/documents/<doc_id>/file")
@@ -219,17 +180,16 @@ def replace_file(doc_id: str):
     svc = service()
     file = request.files.get("file")
     if file is None or not file.filename:
-        svc.require_document(actor, doc_id, "replace")  # 404 / 401 / 403 before the 400
+        svc.documents.require(actor, doc_id, "replace")  # 404 / 401 / 403 before the 400
         raise ServiceError(400, "bad_request", "Send the file in a multipart field named file.")
-    doc = svc.replace_file(actor, doc_id, file.stream, file.filename)
-    return jsonify(document_json(actor, doc, repo().taxonomy))
+    return _document(actor, svc.intake.replace_file(actor, doc_id, file.stream, file.filename))
 
 
 @bp.get("/documents/<doc_id>/comments")
 def comments(doc_id: str):
     """The review exchange of a document (coordinators and the owner organisation)."""
     actor = api_actor()
-    found = service().document_comments(actor, doc_id)
+    found = service().documents.document_comments(actor, doc_id)
     return jsonify({"total": len(found), "comments": [comment_json(c) for c in found]})
 
 
@@ -238,8 +198,8 @@ def add_comment(doc_id: str):
     """Add a comment or reply to the review exchange (JSON ``text``)."""
     actor = api_actor()
     svc = service()
-    svc.require_document(actor, doc_id, "comment")  # 404 / 401 / 403 before a malformed body's 400
-    comment = svc.comment(actor, doc_id, _json_body().get("text"))
+    svc.documents.require(actor, doc_id, "comment")  # 404 / 401 / 403 before a malformed body's 400
+    comment = svc.documents.comment(actor, doc_id, _json_body().get("text"))
     return jsonify(comment_json(comment)), 201
 
 
@@ -248,7 +208,7 @@ def reviews_due():
     """Released documents due for re-review (``review_by`` on or before today; coordinators)."""
     actor = api_actor()
     day = parse_date(request.args.get("date"), "date") or today()
-    docs = service().reviews_due(actor, day)
+    docs = service().reviews.due(actor, day)
     taxonomy = repo().taxonomy
     return jsonify(
         {"date": day.isoformat(), "total": len(docs), "documents": [document_json(actor, d, taxonomy) for d in docs]}
@@ -260,7 +220,7 @@ def reviews_due():
 def search():
     """Search within what the caller may see."""
     actor = api_actor()
-    result = service().search(actor, search_request(request.args))
+    result = service().listing.search(actor, search_request(request.args))
     taxonomy = repo().taxonomy
     return jsonify(
         {
@@ -291,14 +251,14 @@ def audit():
         page = int(args.get("page") or 1)
     except ValueError:
         raise ServiceError(400, "bad_request", "page must be a whole number.") from None
-    total, events = service().audit_events(actor, audit_filters(args), page=page)
+    total, events = service().audit_trail.events(actor, audit_filters(args), page=page)
     return jsonify({"total": total, "page": page, "events": [event_json(e) for e in events]})
 
 
 @bp.get("/audit.csv")
 def audit_csv():
     """Every audit event matching the filters, as CSV (coordinators)."""
-    events = service().audit_export(api_actor(), audit_filters(request.args))
+    events = service().audit_trail.export(api_actor(), audit_filters(request.args))
     return csv_response(events_csv(events), "audit.csv")
 
 

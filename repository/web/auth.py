@@ -68,17 +68,16 @@ def _load_user(value: str) -> SessionUser | None:
     user = get_session().get(User, user_id)
     if user is None or not user.active or user.session_version != version:
         return None
-    if not session.get("mfa") and _second_factor_due(user):
+    if not session.get("mfa") and second_factor_due(user):
         return None  # e.g. REPOSITORY_REQUIRE_2FA was turned on after this session began: log in again
     return SessionUser(user)
 
 
-def _second_factor_due(user: User) -> bool:
-    """Whether a session of ``user`` must have passed a second factor (enrolled, or required by configuration)."""
-    if user.has_second_factor:
-        return True
-    return bool(current_app.config.get("REQUIRE_2FA")) and protocol.allowed(
-        protocol.actor_for(user), "second_factor_required"
+def second_factor_due(user: User) -> bool:
+    """Whether a login or a session of ``user`` must pass a second factor (the protocol's rule, for this app's
+    ``REQUIRE_2FA`` setting): asked at the password step and by every request of a session."""
+    return protocol.second_factor_required(
+        protocol.actor_for(user), bool(user.has_second_factor), bool(current_app.config.get("REQUIRE_2FA"))
     )
 
 
@@ -205,7 +204,7 @@ def api_user() -> User | None:
             raise BadToken()
         from repository.web.common import service
 
-        user = service().user_for_token(token.strip())
+        user = service().tokens.user_for(token.strip())
         if user is None:
             raise BadToken()
     g.api_user = user

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Response
 from flask import current_app
+from flask import g
 from flask import request
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.query import SORTS
-from indexer.query import SearchRequest
 from repository.data.db import get_session
 from repository.data.models import MAX_ID
 from repository.knowledge.taxonomy import Taxonomy
@@ -21,6 +19,10 @@ from repository.services import Repo
 from repository.services import Service
 from repository.services import ServiceError
 from repository.services import parse_date
+from repository.services.search import MAX_QUERY_CHARS
+from repository.services.search import SORTS
+from repository.services.search import SearchRequest
+from repository.web.logs import current_request_id
 
 #: The largest document id there can be (the id column is a 32-bit integer on PostgreSQL).
 MAX_DOCUMENT_ID = MAX_ID
@@ -40,8 +42,11 @@ def repo() -> Repo:
 
 
 def service() -> Service:
-    """A service bound to this request's database session and client address."""
-    return Service(repo(), get_session(), ip=request.remote_addr)
+    """The services of this request (one per request): bound to its database session, client address and request
+    id, with one attribute per capability (``service().intake.upload(...)``, ``service().reviews.review(...)``)."""
+    if "services" not in g:
+        g.services = Service(repo(), get_session(), ip=request.remote_addr, request_id=current_request_id())
+    return g.services
 
 
 def _int(args: MultiDict, name: str, default: int) -> int:
@@ -63,8 +68,8 @@ def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest
     apply to the document date (published, else uploaded); ``level`` is ignored for callers the protocol does
     not let filter by level; ``sort`` is ``relevance`` (default) or ``date``."""
     q = args.get("q", "")
-    if len(q) > 2000:
-        raise ServiceError(400, "bad_query", "The query is too long (more than 500 characters).")
+    if len(q) > MAX_QUERY_CHARS:  # the index's own limit, refused here before anything else is read
+        raise ServiceError(400, "bad_query", f"The query is too long (more than {MAX_QUERY_CHARS} characters).")
     sort = args.get("sort", "relevance")
     if sort not in SORTS:
         raise ServiceError(400, "bad_request", "sort must be relevance or date.")
@@ -141,23 +146,6 @@ def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def error_body(exc: ServiceError) -> dict[str, Any]:
-    """The JSON error object of a refused request."""
-    body: dict[str, Any] = {"error": exc.code, "message": exc.message}
-    body.update(exc.extra)
-    return body
-
-
-def too_large_message() -> str:
-    """What a 413 means here: a body over the size limit, or a form with too many parts."""
-    limit = request.max_content_length
-    if request.mimetype != "multipart/form-data" and limit is not None:
-        return f"The request body is larger than {limit // 1024} KB (only file uploads may be larger)."
-    if request.content_length is not None and limit is not None and request.content_length > limit:
-        return f"The upload is larger than {repo().config['MAX_UPLOAD_MB']} MB."
-    return f"The form has too many parts (at most {current_app.config.get('MAX_FORM_PARTS')})."
-
-
 def audit_filters(args: MultiDict) -> AuditFilter:
     """The audit trail's filters from a query string: ``document``, ``actor`` (e-mail), ``action``, ``from``, ``to``."""
     document = args.get("document") or None
@@ -174,12 +162,3 @@ def audit_filters(args: MultiDict) -> AuditFilter:
         date_from=date_from,
         date_to=date_to,
     )
-
-
-def csv_response(text: str, filename: str) -> Response:
-    """A CSV download (UTF-8 with a byte-order mark, so spreadsheets read Arabic correctly)."""
-    response = Response("\ufeff" + text, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response

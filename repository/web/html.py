@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from flask import Blueprint
 from flask import Flask
 from flask import abort
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -18,27 +17,23 @@ from flask_login import logout_user
 from werkzeug.exceptions import HTTPException
 
 from repository import protocol
-from repository.data import db
 from repository.data.models import User
 from repository.services import ServiceError
-from repository.services.accounts import Accounts
-from repository.services.accounts import qr_data_uri
-from repository.web.api import send_attachment
+from repository.services.second_factor import qr_data_uri
 from repository.web.auth import begin_second_step
 from repository.web.auth import html_actor
 from repository.web.auth import html_user
+from repository.web.auth import second_factor_due
 from repository.web.auth import second_step_key
 from repository.web.auth import second_step_user
 from repository.web.auth import start_session
 from repository.web.common import audit_filters
-from repository.web.common import csv_response
 from repository.web.common import facet_rows
 from repository.web.common import repo
 from repository.web.common import search_link
 from repository.web.common import search_request
 from repository.web.common import service
 from repository.web.common import today
-from repository.web.common import too_large_message
 from repository.web.limits import DOWNLOAD
 from repository.web.limits import LOGIN_PER_ACCOUNT
 from repository.web.limits import LOGIN_PER_ADDRESS
@@ -50,6 +45,11 @@ from repository.web.limits import failed_step
 from repository.web.limits import limiter
 from repository.web.limits import limits_off
 from repository.web.limits import login_account_key
+from repository.web.responses import csv_response
+from repository.web.responses import json_error
+from repository.web.responses import json_http_error
+from repository.web.responses import send_attachment
+from repository.web.responses import too_large_message
 from repository.web.serialize import events_csv
 
 bp = Blueprint("html", __name__)
@@ -93,9 +93,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):
         if request.path.startswith("/api/"):
-            from repository.web.api import _service_error as api_error
-
-            return api_error(exc)
+            return json_error(exc)
         if exc.status == 401:
             return redirect(url_for("html.login", next=request.full_path if request.method == "GET" else None))
         return render_template(
@@ -105,9 +103,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         if request.path.startswith("/api/"):
-            from repository.web.api import _http_error as api_http_error
-
-            return api_http_error(exc)
+            return json_http_error(exc)
         message = "This page does not exist." if exc.code == 404 else exc.description
         if exc.code == 413:
             message = too_large_message()
@@ -129,7 +125,7 @@ def index():
     """Search box, recent visible documents, and the account's own submissions."""
     actor = html_actor()
     svc = service()
-    return render_template("index.html", recent=svc.recent(actor, 10), mine=svc.my_documents(actor))
+    return render_template("index.html", recent=svc.listing.recent(actor, 10), mine=svc.listing.my_documents(actor))
 
 
 @bp.get("/search")
@@ -139,7 +135,7 @@ def search():
     actor = html_actor()
     try:
         req = search_request(request.args)
-        result = service().search(actor, req)
+        result = service().listing.search(actor, req)
         error = None
     except ServiceError as exc:
         if exc.status >= 500:
@@ -164,10 +160,10 @@ def login():
     """Log in with e-mail and password."""
     error = None
     if request.method == "POST":
-        user = service().authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        user = service().accounts.authenticate(request.form.get("email", ""), request.form.get("password", ""))
         if user is not None:
             target = _safe_next(request.args.get("next") or request.form.get("next"))
-            if Accounts.second_factor_required(user, bool(current_app.config.get("REQUIRE_2FA"))):
+            if second_factor_due(user):
                 begin_second_step(user, enrol=not user.has_second_factor, next_url=target)
                 return redirect(url_for("html.login_code"))
             start_session(user)
@@ -187,29 +183,30 @@ def login_code():
     if user is None:
         flash("Log in again (the code step waits five minutes at most).", "error")
         return redirect(url_for("html.login"))
-    accounts = Accounts(service())
+    svc = service()
+    second = svc.second_factor
     target = session["2fa"].get("next") or url_for("html.index")
     error = None
     if request.method == "POST":
         code = request.form.get("code", "")
         if enrol:
             try:
-                codes = accounts.confirm_enrolment(user, code)
+                codes = second.confirm_enrolment(user, code)
             except ServiceError as exc:
                 error = exc.message
             else:
-                start_session(accounts.session.get(User, user.id), second_factor=True)
+                start_session(svc.session.get(User, user.id), second_factor=True)
                 return render_template("account_recovery_codes.html", codes=codes, next=target)
-        elif accounts.verify_second_factor(user, code):
-            start_session(accounts.session.get(User, user.id), second_factor=True)
+        elif second.verify(user, code):
+            start_session(svc.session.get(User, user.id), second_factor=True)
             return redirect(_safe_next(target))
         else:
             error = "Wrong or already used code."
     qr = None
     if enrol:
-        enrolment = accounts.begin_enrolment(user)
+        enrolment = second.begin_enrolment(user)
         qr = qr_data_uri(enrolment.uri)
-        user = accounts.session.get(User, user.id)
+        user = svc.session.get(User, user.id)
     return render_template(
         "login_code.html", enrol=enrol, secret=user.totp_secret if enrol else None, qr=qr, error=error
     ), (401 if error else 200)
@@ -220,11 +217,7 @@ def logout():
     """Log out: every session of this account ends."""
     user = html_user()
     if user is not None:
-        svc = service()
-        svc.logout(html_actor())
-        with db.write(svc.session):
-            account = svc.session.merge(user)
-            account.session_version += 1
+        service().accounts.logout(html_actor(), user)
     logout_user()
     session.clear()
     return redirect(url_for("html.index"))
@@ -243,7 +236,7 @@ def upload():
             flash("Choose a file to upload.", "error")
             return render_template("upload.html", form=request.form), 400
         try:
-            doc = svc.upload(
+            doc = svc.intake.upload(
                 actor,
                 file.stream,
                 file.filename,
@@ -279,10 +272,8 @@ def _document_page(doc_id: str, review: dict | None = None, refusal=None, status
     :class:`ServiceError`) says why it was refused."""
     actor = html_actor()
     svc = service()
-    doc = svc.get(actor, doc_id)
-    users = []
-    if protocol.allowed(actor, "review", protocol.facts_of(doc)):
-        users = svc.grantable_users(actor)
+    doc = svc.documents.get(actor, doc_id)
+    orgs, users = svc.reviews.grant_choices(actor, doc)
     form = review or {
         "level": doc.level or doc.proposed_level,
         "risks": list(doc.risks or []),
@@ -304,9 +295,9 @@ def _document_page(doc_id: str, review: dict | None = None, refusal=None, status
     return render_template(
         "document.html",
         doc=doc,
-        history=svc.history(actor, doc),
-        comments=svc.comments(actor, doc),
-        orgs=svc.orgs(),
+        history=svc.reviews.history(actor, doc),
+        comments=svc.documents.comments(actor, doc),
+        orgs=orgs,
         users=users,
         form=form,
         gate_missing={c.id for c in protocol.release_missing(record)},
@@ -320,7 +311,7 @@ def _document_page(doc_id: str, review: dict | None = None, refusal=None, status
 @limiter.limit(DOWNLOAD, key_func=caller_key, exempt_when=limits_off)
 def download(doc_id: str):
     """The original file, as an attachment."""
-    return send_attachment(service().download(html_actor(), doc_id))
+    return send_attachment(service().documents.download(html_actor(), doc_id))
 
 
 @bp.post("/documents/<doc_id>/edit")
@@ -333,27 +324,32 @@ def edit(doc_id: str):
         "published": form.get("published"),
         "codes": form.getlist("codes"),
     }
-    try:
-        service().update(html_actor(), doc_id, changes)
-        flash("Saved.", "ok")
-    except ServiceError as exc:
-        if exc.status == 404:
-            raise
-        flash(exc.message, "error")
-    return redirect(url_for("html.document", doc_id=doc_id))
+    return _page_step(doc_id, lambda: service().documents.update(html_actor(), doc_id, changes), "Saved.")
 
 
 @bp.post("/documents/<doc_id>/submit")
 def submit(doc_id: str):
     """Send a returned document back to review."""
+    return _page_step(doc_id, lambda: service().reviews.submit(html_actor(), doc_id), "Sent back to review.")
+
+
+#: The refusals a document page's form step lets through to their own page: not found (all), and, for the steps
+#: whose permission is checked first, login and forbidden.
+_NOT_FOUND = (404,)
+_NOT_THEIRS = (401, 403, 404)
+
+
+def _page_step(doc_id: str, step, done, passes: tuple[int, ...] = _NOT_FOUND, anchor: str = ""):
+    """One form step of the document page: do ``step``, flash ``done`` (a message, or a function of the step's
+    result) or the refusal, and go back to the page; refusals with a status in ``passes`` keep their own page."""
     try:
-        service().submit(html_actor(), doc_id)
-        flash("Sent back to review.", "ok")
+        result = step()
+        flash(done(result) if callable(done) else done, "ok")
     except ServiceError as exc:
-        if exc.status == 404:
+        if exc.status in passes:
             raise
         flash(exc.message, "error")
-    return redirect(url_for("html.document", doc_id=doc_id))
+    return redirect(url_for("html.document", doc_id=doc_id) + anchor)
 
 
 @bp.post("/documents/<doc_id>/review")
@@ -374,7 +370,7 @@ def review(doc_id: str):
         "accept_codes": form.getlist("accept_codes"),
     }
     try:
-        service().review(html_actor(), doc_id, data)
+        service().reviews.review(html_actor(), doc_id, data)
         flash(f"Decision recorded: {data['action']}.", "ok")
     except ServiceError as exc:
         if exc.status == 404:
@@ -399,23 +395,18 @@ def replace_file(doc_id: str):
     """The owner organisation replaces the file (e.g. with a redacted version) before review."""
     actor = html_actor()
     svc = service()
-    svc.require_document(actor, doc_id, "replace")
+    svc.documents.require(actor, doc_id, "replace")
     file = request.files.get("file")
     if file is None or not file.filename:
         flash("Choose the new file.", "error")
         return redirect(url_for("html.document", doc_id=doc_id))
-    try:
-        doc = svc.replace_file(actor, doc_id, file.stream, file.filename)
-        flash(
-            "File replaced; the sensitivity scan ran again. "
-            + ("Send it back to review when ready." if doc.state == protocol.RETURNED else ""),
-            "ok",
-        )
-    except ServiceError as exc:
-        if exc.status in (401, 403, 404):
-            raise
-        flash(exc.message, "error")
-    return redirect(url_for("html.document", doc_id=doc_id))
+    return _page_step(
+        doc_id,
+        lambda: svc.intake.replace_file(actor, doc_id, file.stream, file.filename),
+        lambda doc: "File replaced; the sensitivity scan ran again. "
+        + ("Send it back to review when ready." if doc.state == protocol.RETURNED else ""),
+        _NOT_THEIRS,
+    )
 
 
 @bp.post("/documents/<doc_id>/comments")
@@ -423,21 +414,17 @@ def add_comment(doc_id: str):
     """A comment or reply in the review exchange."""
     actor = html_actor()
     svc = service()
-    svc.require_document(actor, doc_id, "comment")
-    try:
-        svc.comment(actor, doc_id, request.form.get("text"))
-        flash("Comment added.", "ok")
-    except ServiceError as exc:
-        if exc.status in (401, 403, 404):
-            raise
-        flash(exc.message, "error")
-    return redirect(url_for("html.document", doc_id=doc_id) + "#exchange")
+    svc.documents.require(actor, doc_id, "comment")
+    return _page_step(
+        doc_id, lambda: svc.documents.comment(actor, doc_id, request.form.get("text")), "Comment added.", _NOT_THEIRS,
+        "#exchange",
+    )  # fmt: skip
 
 
 @bp.get("/review")
 def review_queue():
     """The coordinators' queue: submissions, documents returned for changes, documents due for re-review."""
-    queue = service().review_queue(html_actor(), today())
+    queue = service().reviews.queue(html_actor(), today())
     return render_template("review.html", queue=queue, today=today())
 
 
@@ -451,8 +438,8 @@ def audit():
         abort(400)
     filters = audit_filters(args)
     if args.get("format") == "csv":
-        return csv_response(events_csv(service().audit_export(html_actor(), filters)), "audit.csv")
-    total, events = service().audit_events(html_actor(), filters, page=page)
+        return csv_response(events_csv(service().audit_trail.export(html_actor(), filters)), "audit.csv")
+    total, events = service().audit_trail.events(html_actor(), filters, page=page)
     query = {k: v for k, v in args.items() if k in ("document", "actor", "action", "from", "to") and v}
     return render_template(
         "audit.html",
@@ -468,11 +455,8 @@ def audit():
 @bp.post("/documents/<doc_id>/codes/accept")
 def accept_codes(doc_id: str):
     """Accept the code suggestions ticked on the document page (field ``codes``, repeatable)."""
-    try:
-        service().accept_suggestions(html_actor(), doc_id, request.form.getlist("codes"))
-        flash("Suggested codes added.", "ok")
-    except ServiceError as exc:
-        if exc.status in (401, 403, 404):
-            raise
-        flash(exc.message, "error")
-    return redirect(url_for("html.document", doc_id=doc_id))
+    codes = request.form.getlist("codes")
+    return _page_step(
+        doc_id, lambda: service().documents.accept_suggestions(html_actor(), doc_id, codes), "Suggested codes added.",
+        _NOT_THEIRS,
+    )  # fmt: skip

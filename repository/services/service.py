@@ -1,0 +1,121 @@
+"""The services of one unit of work, by capability: what a view, a CLI command or a test builds once and calls.
+
+``Service(repo, session, ip=..., request_id=...)`` shares one :class:`~repository.services.base.Context` (session,
+client address, request id, audit trail) between its parts; each part is a small class of one shape (actor first,
+asks :mod:`repository.protocol`, one unit of work, audits)::
+
+    svc.intake.upload(actor, stream, filename, ...)      svc.intake.replace_file(actor, doc_id, stream, filename)
+    svc.documents.get / download / update / accept_suggestions / comment / comments / document_comments
+    svc.reviews.submit / review / history / queue / due / grant_choices
+    svc.listing.search / recent / my_documents
+    svc.audit_trail.events / export
+    svc.accounts.users / orgs / create_org / create_user / set_active / change_role / reset_password / me /
+                 change_password / authenticate / logout / find_user / find_org
+    svc.second_factor.begin_enrolment / confirm_enrolment / verify / regenerate_recovery_codes / reset / ...
+    svc.tokens.mine / create / revoke / user_for
+    svc.maintenance.reindex / migrate_retired_codes / imported_paths / known_hashes
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from repository.data.models import Document
+from repository.data.models import Organisation
+from repository.data.models import User
+from repository.protocol import Actor
+from repository.services.accounts import Accounts
+from repository.services.audit import AuditTrail
+from repository.services.base import Context
+from repository.services.base import Repo
+from repository.services.documents import Documents
+from repository.services.intake import Intake
+from repository.services.maintenance import Maintenance
+from repository.services.review import Reviews
+from repository.services.search import Listing
+from repository.services.second_factor import SecondFactor
+from repository.services.tokens import Tokens
+
+
+class Service:
+    """The services of one unit of work (one request or one CLI command), one attribute per capability."""
+
+    def __init__(self, repo: Repo, session: Session, ip: str | None = None, request_id: str | None = None) -> None:
+        self.ctx = ctx = Context(repo, session, ip, request_id)
+        self.intake = Intake(ctx)
+        self.documents = Documents(ctx)
+        self.reviews = Reviews(ctx)
+        self.listing = Listing(ctx)
+        self.audit_trail = AuditTrail(ctx)
+        self.accounts = Accounts(ctx)
+        self.second_factor = SecondFactor(ctx)
+        self.tokens = Tokens(ctx)
+        self.maintenance = Maintenance(ctx)
+
+    @property
+    def repo(self) -> Repo:
+        """The app's :class:`~repository.services.base.Repo`."""
+        return self.ctx.repo
+
+    @property
+    def session(self) -> Session:
+        """The unit of work's database session."""
+        return self.ctx.session
+
+    @property
+    def ip(self) -> str | None:
+        """The client address recorded with each audit event."""
+        return self.ctx.ip
+
+    def require(self, actor: Actor, action: str, doc: Document | None = None) -> None:
+        """Raise a :class:`~repository.services.base.ServiceError` unless the protocol lets ``actor`` do ``action``
+        (e.g. ``upload`` before a request body is read)."""
+        self.ctx.require(actor, action, doc)
+
+    # ------------------------------------------------------------------------------------------------------------
+    # The flat names of the former single class, for callers outside this package's owners (the tests' set-up,
+    # the demo loader, the benchmarks): each is one call of the capability above. New code calls those.
+    # ------------------------------------------------------------------------------------------------------------
+
+    def find_user(self, email: str) -> User | None:
+        """:meth:`Accounts.find_user`."""
+        return self.accounts.find_user(email)
+
+    def find_org(self, acronym: str) -> Organisation | None:
+        """:meth:`Accounts.find_org`."""
+        return self.accounts.find_org(acronym)
+
+    def add_org(self, actor: Actor, acronym: str, name: str) -> Organisation:
+        """:meth:`Accounts.create_org`."""
+        return self.accounts.create_org(actor, acronym, name)
+
+    def add_user(self, actor: Actor, email: str, org_acronym: str, role: str, password: str) -> User:
+        """:meth:`Accounts.create_user`."""
+        return self.accounts.create_user(actor, email, org_acronym, role, password)
+
+    def authenticate(self, email: str, password: str) -> User | None:
+        """:meth:`Accounts.authenticate`."""
+        return self.accounts.authenticate(email, password)
+
+    def create_token(self, actor: Actor, target_email: str | None = None, days: int | None = 365) -> str:
+        """:meth:`Tokens.create` (``days=None``: a token that never expires, where the rules allow it)."""
+        return self.tokens.create(actor, days=days or 0, email=target_email)
+
+    def upload(self, actor: Actor, stream: BinaryIO, filename: str | None, **fields: Any) -> Document:
+        """:meth:`Intake.upload`."""
+        return self.intake.upload(actor, stream, filename, **fields)
+
+    def get(self, actor: Actor, document_id: Any, *, audit: bool = True) -> Document:
+        """:meth:`Documents.get`."""
+        return self.documents.get(actor, document_id, audit=audit)
+
+    def update(self, actor: Actor, document_id: Any, changes: dict[str, Any]) -> Document:
+        """:meth:`Documents.update`."""
+        return self.documents.update(actor, document_id, changes)
+
+    def review(self, actor: Actor, document_id: Any, data: dict[str, Any]) -> Document:
+        """:meth:`Reviews.review`."""
+        return self.reviews.review(actor, document_id, data)
