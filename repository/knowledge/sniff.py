@@ -14,7 +14,8 @@ The type comes from the content only (libmagic plus a structural check), never f
 Nothing here decompresses archive members beyond the few bytes of an ODF ``mimetype`` member: zip-bomb limits
 are enforced at extraction time (``indexer.extract``), which runs in a resource-limited subprocess.
 
-This module is pure (standard library and python-magic); it does not import Flask.
+This module is pure (standard library, python-magic and the MIME table of ``indexer.formats``); it does not import
+Flask.
 """
 
 from __future__ import annotations
