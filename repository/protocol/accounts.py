@@ -52,10 +52,11 @@ def self_change_refusal(actor: Actor, user_id: int | None, change: str) -> str |
 @dataclass(frozen=True)
 class TokenRules:
     """How an actor may mint an API token: the permission asked (``create_token`` for one's own, ``issue_token``
-    for the operator naming an account), the longest life in days, whether it may never expire, and the most
-    active tokens the account may then hold."""
+    for the operator), whether the token is for an account the actor names (else for the actor's own), the longest
+    life in days, whether it may never expire, and the most active tokens the account may then hold."""
 
     action: str
+    names_account: bool
     max_days: int
     may_never_expire: bool
     max_active: int
@@ -66,8 +67,8 @@ def token_rules(actor: Actor) -> TokenRules:
     named account and may make one that never expires (``--days 0``); an account mints its own, for 1 to
     :data:`MAX_TOKEN_DAYS` days. Both stop at :data:`MAX_ACTIVE_TOKENS` active tokens per account."""
     if actor.system:
-        return TokenRules("issue_token", MAX_TOKEN_DAYS, True, MAX_ACTIVE_TOKENS)
-    return TokenRules("create_token", MAX_TOKEN_DAYS, False, MAX_ACTIVE_TOKENS)
+        return TokenRules("issue_token", True, MAX_TOKEN_DAYS, True, MAX_ACTIVE_TOKENS)
+    return TokenRules("create_token", False, MAX_TOKEN_DAYS, False, MAX_ACTIVE_TOKENS)
 
 
 def second_factor_required(actor: Actor, enrolled: bool, required_by_operator: bool) -> bool:

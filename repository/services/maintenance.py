@@ -1,14 +1,17 @@
 """The operator's work (the system, from the CLI): rebuilding the search index, moving documents off retired taxonomy
-codes, and the lookups of a bulk import (what was imported already)."""
+codes, the lookups of a bulk import (what was imported already), and the schema revision readiness compares."""
 
 from __future__ import annotations
 
+import functools
 import time
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select
 
 from repository.data import db
+from repository.data import migrate
 from repository.data.models import Document
 from repository.data.models import DocumentCode
 from repository.data.models import IndexOutbox
@@ -18,6 +21,17 @@ from repository.services import indexing
 from repository.services.base import Part
 from repository.services.base import ServiceError
 from repository.services.records import set_minimum
+
+
+@functools.cache
+def schema_head() -> str:
+    """The newest schema revision (the one this code needs), read once per process (new code: new processes)."""
+    return migrate.head()
+
+
+def schema_revisions(engine: Any) -> tuple[str | None, str]:
+    """The revision the database's schema is at (None: not stamped) and the one this code needs, for readiness."""
+    return migrate.current(engine), schema_head()
 
 
 class Maintenance(Part):

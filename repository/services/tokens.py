@@ -70,7 +70,7 @@ class Tokens(Part):
         self.ctx.require(actor, rules.action)
         label = clean_text(label, "label", MAX_LABEL)
         n_days = self._days(days, rules)
-        if actor.system:
+        if rules.names_account:
             user = self.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
             if user is None:
                 raise ServiceError(404, "not_found", f"No account {email}.")

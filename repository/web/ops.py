@@ -8,7 +8,6 @@ anonymous visitors how busy the archive is.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import os
 import tempfile
@@ -23,8 +22,8 @@ from sqlalchemy import select
 from sqlalchemy import text
 
 from repository.data import db
-from repository.data import migrate
 from repository.data.models import IndexOutbox
+from repository.services.maintenance import schema_revisions
 from repository.web.common import repo
 
 log = logging.getLogger(__name__)
@@ -67,14 +66,8 @@ def _database() -> dict[str, Any]:
     return {"ok": True}
 
 
-@functools.cache
-def _head() -> str:
-    """The newest revision, read once per process (new code means new processes)."""
-    return migrate.head()
-
-
 def _schema() -> dict[str, Any]:
-    revision, head = migrate.current(db.engine_of(current_app)), _head()
+    revision, head = schema_revisions(db.engine_of(current_app))
     if revision == head:
         return {"ok": True}
     return {"ok": False, "revision": revision, "head": head}
