@@ -30,6 +30,7 @@ from repository.protocol import Actor
 from repository.services.accounts import Accounts
 from repository.services.audit import AuditTrail
 from repository.services.base import Context
+from repository.services.base import Part
 from repository.services.base import Repo
 from repository.services.documents import Documents
 from repository.services.intake import Intake
@@ -40,11 +41,13 @@ from repository.services.second_factor import SecondFactor
 from repository.services.tokens import Tokens
 
 
-class Service:
-    """The services of one unit of work (one request or one CLI command), one attribute per capability."""
+class Service(Part):
+    """The services of one unit of work (one request or one CLI command), one attribute per capability; its
+    ``session`` and ``repo`` are those of the shared context."""
 
     def __init__(self, repo: Repo, session: Session, ip: str | None = None, request_id: str | None = None) -> None:
-        self.ctx = ctx = Context(repo, session, ip, request_id)
+        super().__init__(Context(repo, session, ip, request_id))
+        ctx = self.ctx
         self.intake = Intake(ctx)
         self.documents = Documents(ctx)
         self.reviews = Reviews(ctx)
@@ -54,16 +57,6 @@ class Service:
         self.second_factor = SecondFactor(ctx)
         self.tokens = Tokens(ctx)
         self.maintenance = Maintenance(ctx)
-
-    @property
-    def repo(self) -> Repo:
-        """The app's :class:`~repository.services.base.Repo`."""
-        return self.ctx.repo
-
-    @property
-    def session(self) -> Session:
-        """The unit of work's database session."""
-        return self.ctx.session
 
     @property
     def ip(self) -> str | None:

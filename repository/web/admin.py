@@ -52,6 +52,14 @@ def _form_step(step, endpoint: str, done):
     return redirect(url_for(endpoint)), 303
 
 
+def _list_page(create, endpoint: str, done, page):
+    """An admin page that lists rows and has a form to create one: a POST is the ``create`` step (see
+    :func:`_form_step`), a GET renders ``page()``."""
+    if request.method == "POST":
+        return _form_step(create, endpoint, done)
+    return page()
+
+
 # --------------------------------------------------------------------------------------------------------------
 # one's own account
 # --------------------------------------------------------------------------------------------------------------
@@ -143,17 +151,14 @@ def users():
     """Every account, with the forms to create, deactivate, change role, reset password or two-factor."""
     accounts = service().accounts
     actor = html_actor()
-    if request.method == "POST":
-        form = request.form
-        return _form_step(
-            lambda: accounts.create_user(
-                actor, form.get("email"), form.get("org"), form.get("role"), form.get("password")
-            ),
-            "admin.users",
-            lambda user: f"Account {user.email} created.",
-        )
-    return render_template(
-        "admin_users.html", users=accounts.users(actor), orgs=accounts.orgs(actor), roles=protocol.ROLES
+    form = request.form
+    return _list_page(
+        lambda: accounts.create_user(actor, form.get("email"), form.get("org"), form.get("role"), form.get("password")),
+        "admin.users",
+        lambda user: f"Account {user.email} created.",
+        lambda: render_template(
+            "admin_users.html", users=accounts.users(actor), orgs=accounts.orgs(actor), roles=protocol.ROLES
+        ),
     )
 
 
@@ -188,11 +193,10 @@ def orgs():
     """Every organisation, and the form to create one."""
     accounts = service().accounts
     actor = html_actor()
-    if request.method == "POST":
-        form = request.form
-        return _form_step(
-            lambda: accounts.create_org(actor, form.get("acronym"), form.get("name")),
-            "admin.orgs",
-            lambda org: f"Organisation {org.acronym} created.",
-        )
-    return render_template("admin_orgs.html", orgs=accounts.orgs(actor))
+    form = request.form
+    return _list_page(
+        lambda: accounts.create_org(actor, form.get("acronym"), form.get("name")),
+        "admin.orgs",
+        lambda org: f"Organisation {org.acronym} created.",
+        lambda: render_template("admin_orgs.html", orgs=accounts.orgs(actor)),
+    )
