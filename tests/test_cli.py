@@ -118,6 +118,14 @@ def test_init_orgs_users_and_tokens(app, runner, client):
     audit = client.get("/api/v1/audit", headers=bearer(coord_token), query_string={"action": "token_create"})
     assert audit.status_code == 200 and audit.json["total"] == 3
 
+    # the operator's tokens for scripts: as many as needed, for longer than a year or for ever; an account minting
+    # its own on the page stops at 20 (tests/test_tokens.py)
+    issued = {run(runner, "token", "create", "partner@drc.example.org", "--days", days).stdout.strip().splitlines()[-1]
+              for days in ["0", "3650"] + ["30"] * 20}
+    assert len(issued) == 22 and all(TOKEN_RE.match(t) for t in issued)
+    assert all(client.get("/api/v1/search", headers=bearer(t)).status_code == 200 for t in issued)
+    refused(run(runner, "token", "create", "partner@drc.example.org", "--days", "-1", ok=False), "days")
+
 
 # ----------------------------------------------------------------------------------------------------------------
 # import and reindex

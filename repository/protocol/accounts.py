@@ -53,21 +53,23 @@ def self_change_refusal(actor: Actor, user_id: int | None, change: str) -> str |
 class TokenRules:
     """How an actor may mint an API token: the permission asked (``create_token`` for one's own, ``issue_token``
     for the operator), whether the token is for an account the actor names (else for the actor's own), the longest
-    life in days, whether it may never expire, and the most active tokens the account may then hold."""
+    life in days, whether it may never expire, and the most active tokens the account may then hold (None: no
+    limit)."""
 
     action: str
     names_account: bool
-    max_days: int
+    max_days: int | None
     may_never_expire: bool
-    max_active: int
+    max_active: int | None
 
 
 def token_rules(actor: Actor) -> TokenRules:
-    """The rules of a token minted by ``actor``: the operator (the system, at the command line) issues tokens for a
-    named account and may make one that never expires (``--days 0``); an account mints its own, for 1 to
-    :data:`MAX_TOKEN_DAYS` days. Both stop at :data:`MAX_ACTIVE_TOKENS` active tokens per account."""
+    """The rules of a token minted by ``actor``: the operator (the system, at the command line, for scripts and
+    integrations) issues tokens for a named account, for any number of days or never expiring (``--days 0``), with
+    no cap on how many; an account mints its own, for 1 to :data:`MAX_TOKEN_DAYS` days, and stops at
+    :data:`MAX_ACTIVE_TOKENS` active tokens."""
     if actor.system:
-        return TokenRules("issue_token", True, MAX_TOKEN_DAYS, True, MAX_ACTIVE_TOKENS)
+        return TokenRules("issue_token", True, None, True, None)
     return TokenRules("create_token", False, MAX_TOKEN_DAYS, False, MAX_ACTIVE_TOKENS)
 
 

@@ -77,7 +77,7 @@ class Tokens(Part):
         else:
             user = self.ctx.own_account(actor)
         live = [t for t in self._of(ApiToken.user_id == user.id) if token_state(t) == "active"]
-        if len(live) >= rules.max_active:
+        if rules.max_active is not None and len(live) >= rules.max_active:
             raise ServiceError(
                 409, "too_many_tokens", f"You already have {rules.max_active} active tokens; revoke one."
             )
@@ -99,7 +99,10 @@ class Tokens(Part):
         except (TypeError, ValueError):
             raise invalid("days must be a whole number.") from None
         low = 0 if rules.may_never_expire else 1
-        if not low <= n_days <= rules.max_days:
+        if rules.max_days is None:
+            if n_days < low:
+                raise invalid(f"days must be {low} or more.")
+        elif not low <= n_days <= rules.max_days:
             raise invalid(f"days must be between {low} and {rules.max_days}.")
         return n_days
 
