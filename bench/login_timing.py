@@ -46,15 +46,15 @@ def main() -> int:
         )
         app.test_cli_runner().invoke(args=["init"])
         service = Service(app.extensions["repo"], app.extensions["db_sessionmaker"](), ip="bench")
-        service.add_org(protocol.SYSTEM, "BENCH", "Benchmark")
-        service.add_user(protocol.SYSTEM, "known@bench.example.org", "BENCH", "partner", PASSWORD)
+        service.accounts.create_org(protocol.SYSTEM, "BENCH", "Benchmark")
+        service.accounts.create_user(protocol.SYSTEM, "known@bench.example.org", "BENCH", "partner", PASSWORD)
         client = app.test_client()
         cases = {"unknown account": "ghost@bench.example.org", "wrong password": "known@bench.example.org"}
         times: dict[str, dict[str, list[float]]] = {k: {"service": [], "http": []} for k in cases}
         for _ in range(args.n):
             for label, email in cases.items():
                 start = time.perf_counter()
-                service.authenticate(email, "not the right password")
+                service.accounts.authenticate(email, "not the right password")
                 times[label]["service"].append(time.perf_counter() - start)
                 start = time.perf_counter()
                 client.post("/login", data={"email": email, "password": "not the right password"})

@@ -293,16 +293,16 @@ rng = random.Random(args["seed"])
 with app.app_context():
     session = db.new_session(app)
     svc = Service(repo, session, ip="bench")
-    coordinator = protocol.actor_for(svc.find_user(args["coordinator"]))
+    coordinator = protocol.actor_for(svc.accounts.find_user(args["coordinator"]))
     from sqlalchemy import select
     from repository.data.models import Document
     ids = list(session.scalars(select(Document.id).order_by(Document.id)))
     counts = {}
     for doc_id in ids:
-        doc = svc.get(coordinator, doc_id, audit=False)
+        doc = svc.documents.get(coordinator, doc_id, audit=False)
         codes = [rng.choice(args["doc_types"]), rng.choice(args["themes"])]
         codes += [c for items in (doc.suggested_codes or {}).values() for c in [i["code"] for i in items][:1]]
-        svc.update(coordinator, doc_id, {"codes": sorted(set(codes))})
+        svc.documents.update(coordinator, doc_id, {"codes": sorted(set(codes))})
         r = rng.random()
         body = {"action": "release", "rationale": "Benchmark review.", "risks": ["re_identification"],
                 "benefits": ["coordination"], "override": "benchmark corpus",
@@ -322,7 +322,7 @@ with app.app_context():
         else:
             counts["left in review"] = counts.get("left in review", 0) + 1
             continue
-        svc.review(coordinator, doc_id, body)
+        svc.reviews.review(coordinator, doc_id, body)
         counts[body["level"]] = counts.get(body["level"], 0) + 1
     session.close()
 print(json.dumps(counts))

@@ -52,7 +52,7 @@ def totp_secret_of(app, email: str) -> str | None:
     """The stored TOTP secret of an account (what the QR code holds)."""
     s = svc(app)
     try:
-        user = s.find_user(email)
+        user = s.accounts.find_user(email)
         return user.totp_secret if user else None
     finally:
         s.session.close()
@@ -68,7 +68,7 @@ def user_row(app, email: str) -> User:
     """A detached copy of an account's row."""
     s = svc(app)
     try:
-        user = s.find_user(email)
+        user = s.accounts.find_user(email)
         s.session.expunge(user)
         return user
     finally:

@@ -202,15 +202,15 @@ class World:
 
     def org(self, acronym: str) -> int:
         s = svc(self.app)
-        org = s.find_org(acronym) or s.add_org(protocol.SYSTEM, acronym, f"{acronym} organisation")
+        org = s.accounts.find_org(acronym) or s.accounts.create_org(protocol.SYSTEM, acronym, f"{acronym} organisation")
         s.session.close()
         return org.id
 
     def account(self, email: str, role: str, org: str) -> Account:
         org_id = self.org(org)
         s = svc(self.app)
-        user = s.add_user(protocol.SYSTEM, email, org, role, PASSWORD)
-        token = s.create_token(protocol.SYSTEM, email)
+        user = s.accounts.create_user(protocol.SYSTEM, email, org, role, PASSWORD)
+        token = s.tokens.create(protocol.SYSTEM, email=email)
         s.session.close()
         return Account(email=email, id=user.id, org_id=org_id, org=org, role=role, token=token)
 
@@ -322,7 +322,7 @@ def coordinator_view(client, coordinator: Account, doc_id) -> dict:
 
     s = svc(client.application)
     try:
-        doc = s.get(coordinator.actor, doc_id, audit=False)
+        doc = s.documents.get(coordinator.actor, doc_id, audit=False)
         return document_json(coordinator.actor, doc, client.application.extensions["repo"].taxonomy)
     finally:
         s.session.close()

@@ -47,7 +47,7 @@ def test_admin_manages_orgs_and_accounts_and_every_change_is_audited(app, client
     assert newcomer.get("/upload").status_code == 200
 
     s = svc(app)
-    new_id = s.find_user("new@irc.example.org").id
+    new_id = s.accounts.find_user("new@irc.example.org").id
     s.session.close()
     for change, data in (("role", {"role": "staff"}), ("password", {"password": "amber kettle meadow 77"}),
                          ("deactivate", {}), ("activate", {})):

@@ -148,7 +148,7 @@ def test_csv_export(app, client, people):
     # failed logins put attacker-chosen text in the actor column
     s = svc(app)
     for hostile in ("=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)"):
-        assert s.authenticate(hostile, "wrong password") is None
+        assert s.accounts.authenticate(hostile, "wrong password") is None
     s.session.close()
 
     everything = audit(client, coord)

@@ -512,12 +512,14 @@ def test_a_stale_outbox_read_never_deletes_a_newer_row(tmp_path):
     repo = app.extensions["repo"]
     make_session = app.extensions["db_sessionmaker"]
     svc = Service(repo, make_session(), ip="test")
-    svc.add_org(protocol.SYSTEM, "ALPHA", "Alpha")
-    user = svc.add_user(protocol.SYSTEM, "p@alpha.example", "ALPHA", "partner", "correct horse battery staple")
+    svc.accounts.create_org(protocol.SYSTEM, "ALPHA", "Alpha")
+    user = svc.accounts.create_user(
+        protocol.SYSTEM, "p@alpha.example", "ALPHA", "partner", "correct horse battery staple"
+    )
     actor = protocol.actor_for(user)
     rng = random.Random()
     first_word, second_word = word(rng), word(rng)
-    first_id = svc.upload(actor, io.BytesIO(report_bytes("x", first_word)), "first.txt").id
+    first_id = svc.intake.upload(actor, io.BytesIO(report_bytes("x", first_word)), "first.txt").id
 
     class Observed(SearchIndex):
         """Says when the worker, having read the row and the document, starts waiting for the lock."""
@@ -538,7 +540,7 @@ def test_a_stale_outbox_read_never_deletes_a_newer_row(tmp_path):
         assert other_index.applying.wait(20), "the other worker never reached the index"
         with make_session() as s, db.write(s):  # meanwhile the lock holder applied that row and deleted it
             s.execute(delete(IndexOutbox).where(IndexOutbox.document_id == first_id))
-        second_id = svc.upload(actor, io.BytesIO(report_bytes("x", second_word)), "second.txt").id
+        second_id = svc.intake.upload(actor, io.BytesIO(report_bytes("x", second_word)), "second.txt").id
     finally:
         holder.cancel()  # the lock is free: `other` applies its stale copy of the first row
         waiting.join(timeout=30)

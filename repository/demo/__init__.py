@@ -39,7 +39,7 @@ def load_demo(svc: Service, if_empty: bool = False) -> int:
     """
     if if_empty and (svc.session.scalar(select(func.count(User.id))) or 0) > 0:
         return 0
-    if svc.find_user(DEMO_USERS[0]["email"]) is not None:
+    if svc.accounts.find_user(DEMO_USERS[0]["email"]) is not None:
         raise ServiceError(409, "duplicate", "The demo is already loaded.")
     missing = missing_tools()
     if missing:
@@ -50,24 +50,24 @@ def load_demo(svc: Service, if_empty: bool = False) -> int:
             "install the demo extra (pip install -e '.[demo]'; make run does this).",
         )
     for acronym, name in DEMO_ORGS:
-        if svc.find_org(acronym) is None:
-            svc.add_org(protocol.SYSTEM, acronym, name)
+        if svc.accounts.find_org(acronym) is None:
+            svc.accounts.create_org(protocol.SYSTEM, acronym, name)
     lines = ["Demo accounts (password after the e-mail):"]
     for spec in DEMO_USERS:
         password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
-        svc.add_user(protocol.SYSTEM, spec["email"], spec["org"], spec["role"], password)
+        svc.accounts.create_user(protocol.SYSTEM, spec["email"], spec["org"], spec["role"], password)
         lines.append(f"  {spec['role']:<12} {spec['email']:<34} {password}")
     _write_logins(Path(svc.repo.config["DATA_DIR"]), "\n".join(lines) + "\n")
 
     coordinator = next(u for u in DEMO_USERS if u["role"] == protocol.COORDINATOR)
-    reviewer = protocol.actor_for(svc.find_user(coordinator["email"]))
+    reviewer = protocol.actor_for(svc.accounts.find_user(coordinator["email"]))
     count = 0
     with tempfile.TemporaryDirectory() as tmp:
         for spec in DEMO_DOCUMENTS:
             path = render(spec, Path(tmp))
-            uploader = protocol.actor_for(svc.find_user(spec.uploader))
+            uploader = protocol.actor_for(svc.accounts.find_user(spec.uploader))
             with open(path, "rb") as fh:
-                doc = svc.upload(
+                doc = svc.intake.upload(
                     uploader,
                     fh,
                     path.name,
@@ -84,7 +84,7 @@ def load_demo(svc: Service, if_empty: bool = False) -> int:
                         decision.setdefault("override", "Demo data: fictional content.")
                     # the demo's coordinator has read what the scan found in the rendered file
                     decision.setdefault("considered", protocol.found_kinds(doc.detected or []))
-                svc.review(reviewer, doc.id, decision)
+                svc.reviews.review(reviewer, doc.id, decision)
             count += 1
     svc.repo.worker.drain(timeout=30)
     return count

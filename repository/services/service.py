@@ -18,14 +18,9 @@ asks :mod:`repository.protocol`, one unit of work, audits)::
 
 from __future__ import annotations
 
-from typing import Any
-from typing import BinaryIO
-
 from sqlalchemy.orm import Session
 
 from repository.data.models import Document
-from repository.data.models import Organisation
-from repository.data.models import User
 from repository.protocol import Actor
 from repository.services.accounts import Accounts
 from repository.services.audit import AuditTrail
@@ -67,48 +62,3 @@ class Service(Part):
         """Raise a :class:`~repository.services.base.ServiceError` unless the protocol lets ``actor`` do ``action``
         (e.g. ``upload`` before a request body is read)."""
         self.ctx.require(actor, action, doc)
-
-    # ------------------------------------------------------------------------------------------------------------
-    # The flat names of the former single class, for callers outside this package's owners (the tests' set-up,
-    # the demo loader, the benchmarks): each is one call of the capability above. New code calls those.
-    # ------------------------------------------------------------------------------------------------------------
-
-    def find_user(self, email: str) -> User | None:
-        """:meth:`Accounts.find_user`."""
-        return self.accounts.find_user(email)
-
-    def find_org(self, acronym: str) -> Organisation | None:
-        """:meth:`Accounts.find_org`."""
-        return self.accounts.find_org(acronym)
-
-    def add_org(self, actor: Actor, acronym: str, name: str) -> Organisation:
-        """:meth:`Accounts.create_org`."""
-        return self.accounts.create_org(actor, acronym, name)
-
-    def add_user(self, actor: Actor, email: str, org_acronym: str, role: str, password: str) -> User:
-        """:meth:`Accounts.create_user`."""
-        return self.accounts.create_user(actor, email, org_acronym, role, password)
-
-    def authenticate(self, email: str, password: str) -> User | None:
-        """:meth:`Accounts.authenticate`."""
-        return self.accounts.authenticate(email, password)
-
-    def create_token(self, actor: Actor, target_email: str | None = None, days: int | None = 365) -> str:
-        """:meth:`Tokens.create` (``days=None``: a token that never expires, where the rules allow it)."""
-        return self.tokens.create(actor, days=days or 0, email=target_email)
-
-    def upload(self, actor: Actor, stream: BinaryIO, filename: str | None, **fields: Any) -> Document:
-        """:meth:`Intake.upload`."""
-        return self.intake.upload(actor, stream, filename, **fields)
-
-    def get(self, actor: Actor, document_id: Any, *, audit: bool = True) -> Document:
-        """:meth:`Documents.get`."""
-        return self.documents.get(actor, document_id, audit=audit)
-
-    def update(self, actor: Actor, document_id: Any, changes: dict[str, Any]) -> Document:
-        """:meth:`Documents.update`."""
-        return self.documents.update(actor, document_id, changes)
-
-    def review(self, actor: Actor, document_id: Any, data: dict[str, Any]) -> Document:
-        """:meth:`Reviews.review`."""
-        return self.reviews.review(actor, document_id, data)
