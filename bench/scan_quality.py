@@ -1,8 +1,13 @@
-"""Precision and recall of the sensitivity scan on the labelled corpus in ``tests/scan_corpus``.
+"""Precision and recall of the sensitivity scan on the labelled sets in ``tests/scan_corpus`` and ``..._unseen``.
 
-Run ``python bench/scan_quality.py`` (``-v`` lists every miss and false alarm by document). It prints a Markdown
-table per kind and the number of clean reports whose minimum level (``protocol.minimum_level``) is above
-``restricted``.
+Run ``python bench/scan_quality.py`` (``-v`` lists every miss and false alarm by document; ``--set dev`` or
+``--set unseen`` measures one set, both by default). Per set it prints a Markdown table per kind, the mean absolute
+error of the name count, the highest minimum level (``protocol.minimum_level``) of a clean report and the number of
+clean reports above ``restricted``.
+
+* ``dev``: ``tests/scan_corpus``, 40 documents written by hand together with the scanner (development figures).
+* ``unseen``: ``tests/scan_corpus_unseen``, generated from templates by ``bench/scan_unseen_generator.py``, written
+  and frozen before the scanner was tuned on it (issue 14).
 
 * ``phone``, ``email``, ``id_number``, ``coordinates``: instance level. Expected values come from
   ``manifest.yaml``; a detected value matches when its canonical form is equal (phones: ``+`` country code and
@@ -36,12 +41,14 @@ from repository import protocol  # noqa: E402
 from repository.knowledge import scan  # noqa: E402
 
 CORPUS = ROOT / "tests" / "scan_corpus"
+UNSEEN = ROOT / "tests" / "scan_corpus_unseen"
+SETS = {"dev": CORPUS, "unseen": UNSEEN}
 NAME_LIST_MIN = 5
 COORD_TOLERANCE = 0.0006
 INSTANCE_KINDS = ("phone", "email", "id_number", "coordinates")
 DOCUMENT_KINDS = ("person_name", "sensitive_site", "severe_topic", "small_count")
 #: The acceptance targets of the issue (recall per kind).
-RECALL_TARGETS = {"phone": 0.95, "email": 0.95, "id_number": 0.95, "coordinates": 0.95, "person_name": 0.8}
+RECALL_TARGETS = {"phone": 0.95, "email": 0.95, "id_number": 0.95, "coordinates": 0.95, "person_name": 0.85}
 
 
 @dataclass
@@ -52,6 +59,7 @@ class Report:
     errors: list[str] = field(default_factory=list)
     clean_above_restricted: list[str] = field(default_factory=list)
     clean_total: int = 0
+    clean_max_level: str | None = None
     documents: int = 0
     name_count_errors: list[int] = field(default_factory=list)
     seconds: float = 0.0
@@ -145,6 +153,11 @@ def evaluate(corpus: Path = CORPUS, texts: Mapping[str, str] | None = None, only
         if entry.get("clean"):
             report.clean_total += 1
             level, reasons = protocol.minimum_level(scan.findings_json(findings))
+            if level is not None and (
+                report.clean_max_level is None
+                or protocol.level_rank(level) > protocol.level_rank(report.clean_max_level)
+            ):
+                report.clean_max_level = level
             if protocol.level_rank(level) > protocol.level_rank(protocol.RESTRICTED) and level is not None:
                 report.clean_above_restricted.append(f"{name}: {level} ({'; '.join(reasons)})")
     return report
@@ -165,7 +178,10 @@ def markdown(report: Report) -> str:
     mean_error = sum(report.name_count_errors) / len(report.name_count_errors) if report.name_count_errors else 0.0
     lines.append("")
     lines.append(f"documents: {report.documents}; mean absolute error of the name count: {mean_error:.2f}")
-    lines.append(f"clean reports with minimum above restricted: {len(report.clean_above_restricted)}")
+    lines.append(
+        f"clean reports: {report.clean_total}; highest minimum level of a clean report: "
+        f"{report.clean_max_level or 'none'}; above restricted: {len(report.clean_above_restricted)}"
+    )
     return "\n".join(lines)
 
 
@@ -183,20 +199,30 @@ def missed_targets(report: Report) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss and false alarm")
-    parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder with manifest.yaml and the texts")
+    parser.add_argument("--set", choices=("both", *SETS), default="both", help="which labelled set (default both)")
+    parser.add_argument("--corpus", type=Path, help="another folder with manifest.yaml and the texts")
     args = parser.parse_args(argv)
-    report = evaluate(args.corpus)
-    print(markdown(report))
-    print(f"scan time: {report.seconds * 1000:.0f} ms for {report.documents} documents")
-    if args.verbose:
-        for error in report.errors:
-            print("-", error)
-        for item in report.clean_above_restricted:
-            print("- clean above restricted:", item)
-    missed = missed_targets(report)
-    for item in missed:
-        print("target missed:", item)
-    return 1 if missed else 0
+    if args.corpus:
+        corpora = {str(args.corpus): args.corpus}
+    else:
+        corpora = SETS if args.set == "both" else {args.set: SETS[args.set]}
+    missed_any = False
+    for label, corpus in corpora.items():
+        report = evaluate(corpus)
+        print(f"## {label} ({corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus})")
+        print()
+        print(markdown(report))
+        print(f"scan time: {report.seconds * 1000:.0f} ms for {report.documents} documents")
+        if args.verbose:
+            for error in report.errors:
+                print("-", error)
+            for item in report.clean_above_restricted:
+                print("- clean above restricted:", item)
+        for item in missed_targets(report):
+            missed_any = True
+            print("target missed:", item)
+        print()
+    return 1 if missed_any else 0
 
 
 if __name__ == "__main__":

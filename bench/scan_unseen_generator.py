@@ -1280,8 +1280,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--check", action="store_true", help="only compare with the frozen files")
+    parser.add_argument("--seed", type=int, default=SEED, help="another seed: new values, same templates")
     args = parser.parse_args(argv)
-    files = generate()
+    files = generate(args.seed)
     if args.check:
         differ = [n for n, t in files.items() if not (args.out / n).is_file() or (args.out / n).read_text("utf-8") != t]
         for name in differ:
