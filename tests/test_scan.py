@@ -434,6 +434,113 @@ def test_minimum_level_of_scanned_text():
 
 
 # --------------------------------------------------------------------------------------------------------------
+# Rules added for the second labelled set (tests/scan_corpus_unseen): one test per general rule
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_phone_span_stops_at_a_tab_and_a_plus_starts_a_number():
+    assert values("004\t3\t+964 770 012 3456\tPassport", "phone") == {"+9647700123456"}
+    # latitude and longitude cells are not glued into a phone number
+    assert values("Sebha school\t47\t27.00401\t14.46544\tOsama", "phone") == set()
+
+
+def test_csv_cells_after_a_comma_are_found_but_not_thousands():
+    line = "3,Khaled,Ahmed,Swehli,M,28,091-021-2328,119692144112,Al Fateh"
+    assert values(line, "phone") == {"+218910212328"}
+    assert values(line, "id_number") == {"119692144112"}
+    assert values("Population 1,234,567 and 2,091,000 returnees", "phone") == set()
+
+
+def test_several_national_numbers_in_one_sentence_each_count():
+    text = (
+        "Her national number 219920001234 and her husband's, 119880004321, were checked; "
+        "the children's 220150001111 and 220170002222 were missing."
+    )
+    assert values(text, "id_number") == {"219920001234", "119880004321", "220150001111", "220170002222"}
+
+
+def test_iraqi_unified_card_number_without_a_label():
+    assert values("The numbers 198978335476 and 200151348284 were recorded.", "id_number") == {
+        "198978335476",
+        "200151348284",
+    }
+    assert values("Budget line 2025 03 14 and 20250314", "id_number") == set()
+
+
+def test_number_glued_to_an_arabic_conjunction():
+    assert values("الرقم الوطني للأب ١١٩٨٥٠٠٠١٢٣٤ وللأم و٢١٩٩٠٠٠٠٥٦٧٨", "id_number") == {"119850001234", "219900005678"}
+
+
+def test_plural_label_does_not_glue_its_s_to_the_value():
+    text = "individual numbers 254-00012345, 254-00012346 and 512-00012347"
+    assert values(text, "id_number") == {"254-00012345", "254-00012346", "512-00012347"}
+
+
+def test_office_coded_unhcr_case_and_slash_references():
+    assert values("UNHCR case ERB-18C00424 and ref GBV/TRP/2024/697, CP/MSL/2023/745.", "id_number") == {
+        "ERB-18C00424",
+        "GBV/TRP/2024/697",
+        "CP/MSL/2023/745",
+    }
+    assert values("UN document S/2025/123 and A/HRC/58/12", "id_number") == set()
+
+
+def test_csv_export_with_split_name_columns():
+    text = "No,First name,Father name,Family name,Sex,Age\n" + "\n".join(
+        f"{i},{first},Ahmed,{family},F,3{i}"
+        for i, (first, family) in enumerate(
+            [
+                ("Nisreen", "Elmehdi"),
+                ("Laila", "Bettamer"),
+                ("Asma", "Al-Kabir"),
+                ("Aisha", "Swehli"),
+                ("Safia", "Ramli"),
+            ],
+            start=1,
+        )
+    )
+    assert count(text, "person_name") == 5
+    assert count("Funding, USD, 1,200,000\nReceived, USD, 300,000", "person_name") == 0
+
+
+def test_column_named_after_a_role_holds_names():
+    text = "HH\tHead of household\tSize\n001\tDilan Hawrami\t3\n002\tSaman Aziz\t5\n003\tZhino Qadir\t4"
+    assert count(text, "person_name") == 3
+
+
+def test_numbered_entries_with_personal_details_are_a_list_without_heading():
+    text = "\n".join(
+        f"{i}. {name}, {nat}, {age}, passport P0{i}123456"
+        for i, (name, nat, age) in enumerate(
+            [("Yonas Haile", "Ethiopian", 36), ("Lamin Jallow", "Gambian", 41), ("Awet Tekle", "Eritrean", 31)],
+            start=1,
+        )
+    )
+    assert count(text, "person_name") == 3
+    arabic = "١- يوسف آدم بشارة، العمر ١٨\n٢- صالح عمر أبو بكر، العمر ٣٤\n٣- آمنة إسحاق محمد، العمر ٤٣"
+    assert count(arabic, "person_name") == 3
+    # places with figures are not people: no personal detail on the line
+    places = "1. Abu Salim, 230 households\n2. Souq Al Juma, 120 households\n3. Ain Zara, 95 households"
+    assert count(places, "person_name") == 0
+
+
+def test_inline_attendance_line():
+    text = "Attendance: Sozan Khudhur (Mercy Hands); Karwan Hamad (UNFPA); Rebwar Qadir (IOM)."
+    assert count(text, "person_name") == 3
+    assert count("Present: UNHCR; IOM; UNICEF; Danish Refugee Council.", "person_name") == 0
+
+
+def test_qualified_safe_shelter_is_a_site():
+    assert finding("She was moved to the women's safe shelter in Derna.", "sensitive_site") is not None
+    assert finding("Referral pathway: health | legal | safe shelter", "sensitive_site") is None
+
+
+def test_household_members_column_is_not_a_small_count():
+    text = "ت\tاسم رب الأسرة\tعدد الأفراد\tالمحافظة\n١\tحمزة وليد العزاوي\t٤\tالأنبار\n٢\tعلي حيدر البياتي\t٣\tالأنبار"
+    assert finding(text, "small_count") is None
+
+
+# --------------------------------------------------------------------------------------------------------------
 # The corpus: acceptance targets on texts and on rendered PDF/DOCX files
 # --------------------------------------------------------------------------------------------------------------
 

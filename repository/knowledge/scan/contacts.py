@@ -17,7 +17,12 @@ _CC1 = {"1", "7"}
 _CC2 = set(words("calling_codes_2"))
 
 # A "+" may also follow the country code: right-to-left extraction of Arabic PDFs gives "218+ 91 000 0123".
-_PHONE_SPAN = re.compile(r"(?<![\w+.,/%])(?:\+[ \t]?|\(\+?)?\d[\d \t().\-+]{5,30}\d(?![\w%])")
+# A span stops at a tab (a cell border). Before it: no Latin letter or digit (an Arabic letter is a glued
+# conjunction or preposition, "و٠٩١..."), no "+./%", and after "digit," no thousands group (three digits, then
+# no digit or dash: 1,234,567); anything else after a comma is a CSV cell ("31,0910000000", "28,091-000-0000").
+_PHONE_SPAN = re.compile(
+    r"(?<![^\W\u0600-\u06FF])(?<![+./%])(?:(?<!\d,)|(?!\d{3}(?![\d-])))(?:\+[ ]?|\(\+?)?\d[\d ().\-+]{5,30}\d(?![\w%])"
+)
 _PHONE_LABEL = re.compile(pattern("phone_label"), re.IGNORECASE)
 
 
@@ -119,6 +124,8 @@ def _find_phones(doc: _Doc, phone_cells: dict[int, list[tuple[int, int]]]) -> li
             first = groups[i][1]
             after_first = span[groups[0][0] + len(groups[0][1]) :][:1]
             intl = i == 0 and ("+" in span[: groups[0][0]] or (after_first == "+" and len(groups[0][1]) <= 3))
+            if i > 0 and span[groups[i - 1][0] + len(groups[i - 1][1]) : groups[i][0]].rstrip(" (").endswith("+"):
+                intl = True  # "+" in the middle of a span: a new international number starts here
             seq = [(k, g) for k, (_, g) in enumerate(groups) if k >= i]
             if not intl and first.startswith("00"):
                 intl = True

@@ -9,9 +9,16 @@ from repository.knowledge.scan.common import _Doc
 from repository.knowledge.scan.common import _mask_digits
 from repository.knowledge.scan.lists import pattern
 
-_ID_LABEL = re.compile(rf"(?:{pattern('id_label_en')}|{pattern('id_label_ar')})", re.IGNORECASE)
+# A label in the plural ("individual numbers 254-...") takes its "s": it is not the start of the value.
+_ID_LABEL = re.compile(rf"(?:{pattern('id_label_en')}|{pattern('id_label_ar')})(?:e?s(?![A-Za-z]))?", re.IGNORECASE)
 _ID_VALUE = re.compile(r"\s*(?:[:#=]|\bis\b)?\s*(?P<v>(?:[A-Za-z]{1,6}[-/ ]?)?\d[\dA-Za-z]*(?:[-/][\dA-Za-z]+){0,4})")
-_NID_LY = re.compile(r"(?<![\w.,/-])[12](?:19[2-9]\d|20[0-2]\d)\d{7}(?![\w.,/-]|\.\d)")
+# Twelve-digit national numbers: Libyan (sex digit, birth year, seven digits) and the Iraqi unified card (birth
+# year, eight digits). Not glued to a Latin letter or digit (an Arabic letter before is a conjunction, "و٢١٩...");
+# commas around are cell or list separators (a thousands group never has twelve digits).
+_NID_LY = re.compile(
+    r"(?<![^\W\u0600-\u06FF])(?<![./-])(?:[12](?:19[2-9]\d|20[0-2]\d)\d{7}|(?:19[2-9]\d|20[0-2]\d)\d{8})"
+    r"(?![\w/-]|\.\d)"
+)
 _PASSPORT = re.compile(r"(?<![\w/-])(?P<p>[A-Z]{1,2})(?P<d>\d{6,8})(?![\w/-])")
 _CASE_REF = re.compile(pattern("case_ref"))
 _REF_REVERSED = re.compile(r"-(\d{2,4})-(\d{2,6})([A-Z]{2,6})")
@@ -48,6 +55,8 @@ def _find_ids(doc: _Doc, taken: list[tuple[int, int]], id_cells: list[tuple[int,
         hits.append(Hit("id_number", value, _id_key(value), doc.line_of(a), _id_example(value), (a, b)))
 
     for m in _ID_LABEL.finditer(doc.text):
+        if m.end() < len(doc.text) and doc.text[m.end()].isalpha():
+            continue  # the label is the start of a longer word
         v = _ID_VALUE.match(doc.text, m.end())
         if not v:
             continue

@@ -197,6 +197,12 @@ _LIST_HEADING = re.compile(pattern("list_heading"), re.IGNORECASE)
 _LIST_ENTRY = re.compile(r"^\s*(?:\(?\d{1,3}[.)-]|\.\d{1,3}(?=\s)|[-•*–·])\s*(?P<rest>.+)$")
 _SEGMENT_END = re.compile(r"\s[-–]\s|[,(|\t:;/،]|\s{2,}")
 _TITLE_PREFIX = re.compile(pattern("title_prefix"), re.IGNORECASE)
+_INLINE_LIST = re.compile(pattern("inline_list"), re.IGNORECASE)
+_INLINE_MIN = 2
+#: A personal detail on a list entry: a long number (phone, id), a passport-like number, an age.
+_ENTRY_DETAIL = re.compile(pattern("entry_detail"), re.IGNORECASE)
+#: Consecutive entries (numbered or bulleted) that make a list of people without a heading.
+_ENTRY_RUN_MIN = 3
 
 
 def _name_like(segment: str, *, min_words: int = 2, allow_caps: bool = False) -> str | None:
@@ -277,6 +283,8 @@ def _names_and_columns(doc: _Doc, tables: list[_Table]) -> tuple[list[_NameHit],
             li = j
             continue
         li += 1
+    out += _detail_entries(doc)
+    out += _inline_lists(doc)
     # table columns
     for table in tables:
         if not table.header:
@@ -311,6 +319,57 @@ def _names_and_columns(doc: _Doc, tables: list[_Table]) -> tuple[list[_NameHit],
                 if re.fullmatch(r"[-+]?\d{1,3}\.\d{2,8}", lat) and re.fullmatch(r"[-+]?\d{1,3}\.\d{2,8}", lon):
                     cols.coords.append((li, lat, lon, _cell_offset(line, cells, lat_cols[0])))
     return out, cols
+
+
+def _inline_lists(doc: _Doc) -> list[_NameHit]:
+    """A heading and its names on one line, separated by ";" (or commas when there is no ";"); an item's
+    organisation in brackets or after a dash is dropped. Two name-like items at least."""
+    out: list[_NameHit] = []
+    for li, line in enumerate(doc.lines):
+        m = _INLINE_LIST.match(line)
+        if not m:
+            continue
+        items_start = m.start("items")
+        items = m.group("items")
+        sep = ";" if ";" in items else "[,،]"
+        found = []
+        for part in re.finditer(r"[^;]+" if sep == ";" else r"[^,،]+", items):
+            segment = re.split(r"\s*\(|\s[-–]\s|\s+and\s+|\s+و(?=\S)", part.group(), maxsplit=1)[0]
+            name = _name_like(segment)
+            if name:
+                start = items_start + part.start() + (len(part.group()) - len(part.group().lstrip()))
+                found.append(_NameHit(li, start, start + len(segment.strip()), name))
+        if len(found) >= _INLINE_MIN:
+            out.extend(found)
+    return out
+
+
+def _detail_entries(doc: _Doc) -> list[_NameHit]:
+    """Lists of people without a heading: a run of numbered or bulleted entries, each a name followed by a personal
+    detail ("3. Yonas Haile, 36, passport ..."; "- فاطمة علي الورفلي، ٠٩١...")."""
+    out: list[_NameHit] = []
+    run: list[_NameHit] = []
+
+    def close() -> None:
+        if len(run) >= _ENTRY_RUN_MIN:
+            out.extend(run)
+        run.clear()
+
+    for li, line in enumerate(doc.lines):
+        entry = _LIST_ENTRY.match(line)
+        if not entry:
+            close()
+            continue
+        rest = entry.group("rest")
+        parts = _SEGMENT_END.split(rest, maxsplit=1)
+        name = _name_like(parts[0])
+        if not name or len(parts) < 2 or not _ENTRY_DETAIL.search(rest[len(parts[0]) :]):
+            close()
+            continue
+        start = line.find(parts[0])
+        run.append(_NameHit(li, start, start + len(parts[0]), name))
+    close()
+    return out
 
 
 def _name_key(name: str) -> str:

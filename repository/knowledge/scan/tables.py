@@ -1,5 +1,5 @@
-"""Tables in extracted text (rows split by ``|``, tabs, ``;`` or runs of spaces) and the columns whose header
-says what they hold (names, ids, phones, latitude/longitude)."""
+"""Tables in extracted text (rows split by ``|``, tabs, ``;``, runs of spaces or CSV commas) and the columns whose
+header says what they hold (names, ids, phones, latitude/longitude)."""
 
 from __future__ import annotations
 
@@ -23,10 +23,27 @@ def _split_cells(line: str) -> list[str] | None:
         parts = re.split(r" {2,}", s)
     elif s.count(";") >= 2:
         parts = s.split(";")
+    elif (csv_cells := _csv_cells(s)) is not None:
+        parts = csv_cells
     else:
         return None
     cells = [p.strip() for p in parts]
     return cells if sum(bool(c) for c in cells) >= 2 else None
+
+
+def _csv_cells(s: str) -> list[str] | None:
+    """The cells of a spreadsheet export line: two commas or more outside quotes, none followed by a space (prose
+    has "a, b"), and not only commas between digits (1,234,567)."""
+    unquoted = re.sub(r'"[^"]*"', '""', s)
+    commas = [i for i, c in enumerate(unquoted) if c == ","]
+    if len(commas) < 2 or ", " in unquoted:
+        return None
+    if all(0 < i < len(unquoted) - 1 and unquoted[i - 1].isdigit() and unquoted[i + 1].isdigit() for i in commas):
+        return None
+    return [m.group(2) if m.group(1) is None else m.group(1).replace('""', '"') for m in _CSV_CELL.finditer(s)]
+
+
+_CSV_CELL = re.compile(r'(?:^|(?<=,))(?:"((?:[^"]|"")*)"|([^,"]*))(?=,|$)')
 
 
 @dataclass
