@@ -76,6 +76,13 @@ class Incoming:
     text_reason: str | None
     analysis: dict[str, Any]
 
+    def columns(self) -> dict[str, Any]:
+        """The document columns that come from the file itself."""
+        return {
+            "title": self.title, "filename": self.filename, "sha256": self.sha256,
+            "text_status": self.text_status, "text_reason": self.text_reason,
+        }  # fmt: skip
+
 
 class Intake(Part):
     """Uploads and replacements of files."""
@@ -104,21 +111,10 @@ class Intake(Part):
         incoming = self._receive_file(actor, stream, filename, title or None)
         with self._recording(actor, incoming):
             doc = Document(
-                title=incoming.title,
-                summary=summary,
-                filename=incoming.filename,
-                sha256=incoming.sha256,
-                org_id=actor.org_id,
-                uploaded_by_id=actor.user_id,
-                published=published_date,
-                state=protocol.SUBMITTED,
-                proposed_level=proposed,
-                text_status=incoming.text_status,
-                text_reason=incoming.text_reason,
-                source_path=source_path,
-                risks=[],
-                benefits=[],
-            )
+                **incoming.columns(),
+                summary=summary, published=published_date, proposed_level=proposed, source_path=source_path,
+                org_id=actor.org_id, uploaded_by_id=actor.user_id, state=protocol.SUBMITTED, risks=[], benefits=[],
+            )  # fmt: skip
             doc.code_rows = [DocumentCode(code_id=c) for c in code_ids]
             _set_text(doc, incoming.text, incoming.analysis)
             self.session.add(doc)

@@ -149,13 +149,10 @@ def revoke_token(token_id: str):
 @bp.route("/admin/users", methods=["GET", "POST"])
 def users():
     """Every account, with the forms to create, deactivate, change role, reset password or two-factor."""
-    accounts = service().accounts
-    actor = html_actor()
-    form = request.form
+    accounts, actor, form = service().accounts, html_actor(), request.form
+    fields = [form.get(name) for name in ("email", "org", "role", "password")]
     return _list_page(
-        lambda: accounts.create_user(actor, form.get("email"), form.get("org"), form.get("role"), form.get("password")),
-        "admin.users",
-        lambda user: f"Account {user.email} created.",
+        lambda: accounts.create_user(actor, *fields), "admin.users", lambda user: f"Account {user.email} created.",
         lambda: render_template(
             "admin_users.html", users=accounts.users(actor), orgs=accounts.orgs(actor), roles=protocol.ROLES
         ),
