@@ -39,6 +39,7 @@ __all__ = [
     "TOKEN_PATTERN",
     "ArabicNormalizeFilter",
     "detect_language",
+    "fold_lam_alef",
     "normalize_arabic",
     "normalize_word",
     "reference_analyzer",
@@ -181,7 +182,11 @@ def stem_arabic(word: str) -> str:
     * the conjunctions and prepositions written onto the word are removed first (:func:`strip_proclitics`), the
       same way for every form of the word, which Snowball does only for some forms and lengths;
     * after stemming, the stem is folded again, and one trailing ي or ا left over by Snowball's noun suffix rules
-      on stems of four letters or more is removed (لاجئين → لاجي → لاج, like اللاجئين).
+      on stems of four letters or more is removed (لاجئين → لاجي → لاج, like اللاجئين);
+    * a five-letter stem of the broken plural pattern mafa'il (م?ا??) loses its alef, so that it meets its
+      singular (مراكز → مركز, مدارس → مدرس: مدرسة; مناطق → منطق: منطقة);
+    * lam and alef are put in one order (:func:`fold_lam_alef`), so that words whose lam-alef ligature a PDF text
+      layer decomposed in the wrong order (حاالت, إغالق, صالح الدين) meet the words as written.
     """
     w = strip_proclitics(normalize_arabic(word))
     if len(w) >= 3 and w.endswith("\u0647"):
@@ -189,7 +194,31 @@ def stem_arabic(word: str) -> str:
     stem = normalize_arabic(_arabic_stemmer().stemWord(w)) or w
     if len(stem) >= 4 and stem[-1] in "\u064a\u0627":
         stem = stem[:-1]
-    return stem
+    if len(stem) == 5 and stem[0] == "\u0645" and stem[2] == "\u0627":
+        stem = stem[:2] + stem[3:]  # the broken plural mafa'il: مراكز → مركز, مدارس → مدرس, مناطق → منطق
+    return fold_lam_alef(stem)
+
+
+#: A run of alefs and lams inside a stem (folded spelling): where a PDF text layer may have swapped a lam-alef.
+_LAM_ALEF_RUN = re.compile("[\u0627\u0644]{2,}")
+
+
+def _alefs_first(match: re.Match) -> str:
+    run = match.group(0)
+    lams = run.count("\u0644")
+    return ("\u0627" if lams < len(run) else "") + "\u0644" * lams
+
+
+def fold_lam_alef(stem: str) -> str:
+    """One spelling for a stem whatever order its lam-alef ligatures came in: in every run of alefs and lams the
+    alef goes first, once (حالات → حال and the PDF's "حاالت" → "حاال" → حال; صلاح and "صالح" → صالح; لاج → الج).
+
+    PDF text layers (PDFium on HarfBuzz-shaped text, and other producers) give the ligature لا as "ال" wherever
+    it is in a word: خلال → "خالل", إغلاق → "إغالق", اللاجئين → "الالجئين". Which order is right cannot be told
+    without a dictionary, so both orders are made one term, at index and query time alike; the price is that a
+    few pairs of words that differ only by that order meet (سلام peace and سالم the name, علاج and عالج).
+    """
+    return _LAM_ALEF_RUN.sub(_alefs_first, stem)
 
 
 def stem_word(word: str) -> str:

@@ -24,8 +24,10 @@ alternative analysed with the same field analyzer (one token → ``Term``, sever
 exactly what it would for a user typing the alternative. Alternatives that analyse to the leaf's own tokens, or
 that contain the tokens of the leaf or of an alternative already added (``Derna city`` once ``Derna`` is
 searched), are left out: they cannot match more documents. Expansion happens in place, so the query's logic is
-kept: ``NOT Darnah`` excludes every spelling. Unquoted multi-word names (``Al Kufrah`` typed without quotes)
-are two words joined by AND and are not expanded as one name.
+kept: ``NOT Darnah`` excludes every spelling. Unquoted multi-word names (``Al Kufrah``, ``الاتجار بالبشر`` typed
+without quotes) are consecutive words joined by AND: a run of them (at most :data:`MAX_NAME_WORDS`, longest
+first) whose text is a name becomes ``(word AND word) OR alt1 OR alt2 ...``, so the words typed still find what
+they found, and the other names are searched too.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ __all__ = ["MAX_FORMS_PER_WORD", "MAX_FORMS_TOTAL", "expand_query", "expand_text
 MAX_FORMS_PER_WORD = 12
 #: At most this many alternative forms for the whole query (each is searched in every text field).
 MAX_FORMS_TOTAL = 40
+#: The longest run of unquoted words looked up as one name.
+MAX_NAME_WORDS = 6
 
 #: ``lookup(word_or_phrase)`` gives, for each taxonomy code the text names, that code's labels and aliases (``[]``
 #: when it names none); the caller builds it from the vocabulary, so the indexer needs no taxonomy.
@@ -159,9 +163,86 @@ class _Expander:
         found = self.leaf(node)
         if found is not None:
             return self.expand_leaf(node, *found)
+        if isinstance(node, Q.And) and self.source is not None:
+            return self.expand_runs(node)
         if node.is_leaf():
             return node
         return node.apply(self.rewrite)
+
+    def word_span(self, node: Q.Query) -> tuple[int, int] | None:
+        """Where in the query text a word of the user's query came from: a ``Term`` of a text field, or the
+        ``Or`` of one word over several text fields (what the parser makes of a bare word)."""
+        terms = [node] if isinstance(node, Q.Term) else list(node.subqueries) if isinstance(node, Q.Or) else []
+        spans = set()
+        for t in terms:
+            if not isinstance(t, Q.Term) or t.fieldname not in self.fields:
+                return None
+            start, end = getattr(t, "startchar", None), getattr(t, "endchar", None)
+            if start is None or end is None:
+                return None
+            spans.add((start, end))
+        return spans.pop() if len(spans) == 1 else None
+
+    def expand_runs(self, node: Q.And) -> Q.Query:
+        """An ``And`` whose consecutive bare words spell a name (``الاتجار بالبشر``, ``تل عفر``, ``Tal Afar``
+        typed without quotes): the run becomes ``(word AND word ...) OR alt1 OR alt2 ...``, longest names first;
+        every other child is rewritten as usual."""
+        subs = list(node.subqueries)
+        spans = [self.word_span(s) for s in subs]
+        out: list[Q.Query] = []
+        i = 0
+        while i < len(subs):
+            found = None
+            if spans[i] is not None:
+                for j in range(min(len(subs), i + MAX_NAME_WORDS) - 1, i, -1):
+                    if any(spans[k] is None for k in range(i, j + 1)):
+                        continue
+                    text = " ".join(self.source[spans[i][0] : spans[j][1]].split())
+                    if '"' in text or any(w in _OPERATORS or "(" in w or ")" in w for w in text.split()):
+                        continue
+                    if self.forms(text):
+                        found = (j, text)
+                        break
+            if found is None:
+                out.append(self.rewrite(subs[i]))
+                i += 1
+                continue
+            j, text = found
+            run = [self.rewrite(s) for s in subs[i : j + 1]]
+            alternatives = self.name_alternatives(text)
+            out.append(Q.Or([Q.And(run), *alternatives]) if alternatives else Q.And(run))
+            i = j + 1
+        return Q.And(out)
+
+    def name_alternatives(self, text: str) -> list[Q.Query]:
+        """The other names of the name ``text`` (several words typed without quotes), each searched in every
+        text field; left out when it contains the words typed or a form already added (see module docstring), or
+        when it is a part of the words typed (a broader name the user did not ask for)."""
+        fields = sorted(self.fields)
+        typed = {f: self.tokens(f, text) for f in fields}
+        candidates = []
+        for form in self.forms(text)[: MAX_FORMS_PER_WORD * 2]:
+            per_field = {f: self.tokens(f, form) for f in fields}
+            if all(per_field.values()):
+                candidates.append((len(per_field[fields[0]]), form, per_field))
+        candidates.sort(key=lambda c: c[0])
+        searched = [typed]
+        alternatives: list[Q.Query] = []
+        for _, form, per_field in candidates:
+            if len(alternatives) >= MAX_FORMS_PER_WORD:
+                break
+            if any(all(_contains(per_field[f], done[f]) for f in fields) for done in searched):
+                continue
+            if all(_contains(typed[f], per_field[f]) for f in fields):
+                continue  # a part of the words typed (مراكز الاحتجاز → الاحتجاز): broader than what was asked
+            if form not in self.also and len(self.also) >= MAX_FORMS_TOTAL:
+                break
+            searched.append(per_field)
+            self.also.setdefault(form, None)
+            alternatives.append(
+                Q.Or([Q.Term(f, t[0]) if len(t) == 1 else Q.Phrase(f, list(t)) for f, t in per_field.items()])
+            )
+        return alternatives
 
 
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:

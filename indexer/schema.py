@@ -23,7 +23,7 @@ from indexer.analysis import text_analyzer
 #: Bump when the schema, the analysis or the segment layout changes: the index is then rebuilt from the database.
 #: (4: segments are written as separate files, see :meth:`indexer.index.SearchIndex.apply`; 5: Arabic proclitics
 #: removed.)
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: The analysed text fields a query searches.
 TEXT_FIELDS = ("title", "summary", "body")
