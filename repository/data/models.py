@@ -273,3 +273,25 @@ class IndexOutbox(Base):
     document_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     op: Mapped[str] = mapped_column(String(20), default="upsert")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SimilaritySignature(Base):
+    """A document's MinHash signature over the word shingles of its normalised text (see
+    :mod:`repository.knowledge.similarity`), as hex; none when the text is too short to compare."""
+
+    __tablename__ = "similarity_signatures"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    signature: Mapped[str] = mapped_column(Text)
+    shingles: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SimilarityBand(Base):
+    """One LSH band key of a document's signature: documents that share a key in some band are candidates for
+    near-duplicates (indexed, so the look-up at upload and on a document page is one SQL query)."""
+
+    __tablename__ = "similarity_bands"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(16), index=True)
