@@ -276,6 +276,14 @@ def test_subsumed_forms_are_not_searched(tx, schema):
     assert "Darnah" in also
 
 
+def test_a_p_code_names_its_place_and_a_place_brings_its_p_code(tx, schema):
+    _, also = expand_text_query("LY0101", schema, alias_lookup(tx))
+    assert "Derna" in also and "درنة" in also
+    _, also = expand_text_query("Derna", schema, alias_lookup(tx))
+    assert "LY0101" in also
+    assert not expand_text_query("LY9999", schema, alias_lookup(tx))[1]
+
+
 def test_expand_query_without_source_uses_the_analysed_text(tx, schema):
     q = make_parser(schema).parse("Darnah")
     expanded, also = expand_query(q, alias_lookup(tx), TEXT_FIELDS)
