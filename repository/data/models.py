@@ -173,9 +173,6 @@ class Document(Base):
     text_status: Mapped[str] = mapped_column(String(20), default="ok")
     text_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
     source_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
-    derived_from: Mapped[int | None] = mapped_column(
-        ForeignKey("documents.id", ondelete="SET NULL"), nullable=True, index=True
-    )  # a redacted copy: the document whose findings it masks
 
     file: Mapped[StoredFile] = relationship(lazy="joined")
     org: Mapped[Organisation] = relationship(lazy="joined")
@@ -206,6 +203,38 @@ class Document(Base):
         return exists(
             select(UserGrant.document_id).where(UserGrant.document_id == cls.id, UserGrant.user_id == user_id)
         )
+
+
+class DocumentVersion(Base):
+    """One version of a document's file: the first one (recorded when a second arrives) and every later one. A new
+    version waits here with its own text and findings (``submitted``) until a release makes it the document's
+    content; ``state`` is then ``released``, and the version it replaced ``superseded``. Files stay stored."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (
+        UniqueConstraint("document_id", "number", name="uq_document_versions_number"),
+        UniqueConstraint("sha256", name="uq_document_versions_sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("stored_files.sha256"))
+    filename: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(20))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    released_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    text_status: Mapped[str] = mapped_column(String(20), default="ok")
+    text_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    detected: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    suggested_codes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    minimum_level: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    minimum_reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    file: Mapped[StoredFile] = relationship(lazy="joined")
 
 
 class Decision(Base):
