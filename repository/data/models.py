@@ -173,6 +173,9 @@ class Document(Base):
     text_status: Mapped[str] = mapped_column(String(20), default="ok")
     text_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
     source_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    derived_from: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), nullable=True, index=True
+    )  # a redacted copy: the document whose findings it masks
 
     file: Mapped[StoredFile] = relationship(lazy="joined")
     org: Mapped[Organisation] = relationship(lazy="joined")
