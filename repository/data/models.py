@@ -173,6 +173,10 @@ class Document(Base):
     text_status: Mapped[str] = mapped_column(String(20), default="ok")
     text_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
     source_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    # A released confidential or strictly confidential document whose metadata accounts outside its audience may
+    # see (and ask for access to): the coordinator's choice at release (see repository.protocol.discovery). NULL,
+    # as in every row written before it existed, is false.
+    discoverable: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     derived_from: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id", ondelete="SET NULL"), nullable=True, index=True
     )  # a redacted copy: the document whose findings it masks
@@ -275,6 +279,26 @@ class Comment(Base):
     kind: Mapped[str] = mapped_column(String(20), default="comment")
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AccessRequest(Base):
+    """An account's request for access to a document whose metadata only it sees (``pending``), and the
+    coordinator's answer (``granted``: a user grant is added; ``refused``), with the answer's ``note``."""
+
+    __tablename__ = "access_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    requester: Mapped[User] = relationship(lazy="joined", foreign_keys=[requester_id])
+    answered_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[answered_by_id])
 
 
 class AuditEvent(Base):
