@@ -57,6 +57,23 @@ from repository.protocol.audience import can_view
 from repository.protocol.audience import labels
 from repository.protocol.audience import principals
 from repository.protocol.audience import visible_clause
+from repository.protocol.discovery import ANSWERS
+from repository.protocol.discovery import DISCOVERABLE_LEVELS
+from repository.protocol.discovery import META_PREFIX
+from repository.protocol.discovery import METADATA_AUDIENCE
+from repository.protocol.discovery import REQUEST_STATES
+from repository.protocol.discovery import can_see_metadata
+from repository.protocol.discovery import discoverable_refusal
+from repository.protocol.discovery import index_labels
+from repository.protocol.discovery import metadata_audience
+from repository.protocol.discovery import metadata_clause
+from repository.protocol.discovery import metadata_labels
+from repository.protocol.discovery import metadata_only
+from repository.protocol.discovery import metadata_only_clause
+from repository.protocol.discovery import metadata_principals
+from repository.protocol.discovery import metadata_visible_clause
+from repository.protocol.discovery import require_answer
+from repository.protocol.discovery import require_request_access
 from repository.protocol.release import BENEFITS
 from repository.protocol.release import CASE_TOPIC_CODES
 from repository.protocol.release import DESCRIPTIVE_FACETS
@@ -109,6 +126,23 @@ from repository.protocol.vocabulary import facts_of
 from repository.protocol.vocabulary import level_rank
 
 __all__ = [
+    "ANSWERS",
+    "can_see_metadata",
+    "DISCOVERABLE_LEVELS",
+    "discoverable_refusal",
+    "index_labels",
+    "META_PREFIX",
+    "METADATA_AUDIENCE",
+    "metadata_audience",
+    "metadata_clause",
+    "metadata_labels",
+    "metadata_only",
+    "metadata_only_clause",
+    "metadata_principals",
+    "metadata_visible_clause",
+    "REQUEST_STATES",
+    "require_answer",
+    "require_request_access",
     "ACCOUNTS",
     "ACTION_STATES",
     "Actor",

@@ -122,6 +122,12 @@ PERMISSIONS: dict[str, tuple[tuple[Rule, ...], ...]] = {
     # Not a permission but a duty: these accounts must pass a second factor when REPOSITORY_REQUIRE_2FA is on
     # (see :func:`~repository.protocol.accounts.second_factor_required`).
     "second_factor_required": ((_is_coordinator,), (_is_admin,)),
+    # Metadata-only discovery (see repository.protocol.discovery): an account asks for access to a document whose
+    # metadata only it sees, lists its own requests; coordinators see every request and grant or refuse them.
+    "request_access": ((_is_account,),),
+    "list_access_requests": ((_is_account,), (_is_system,)),
+    "see_all_access_requests": ((_is_coordinator,), (_is_system,)),
+    "answer_access_requests": ((_is_coordinator,),),
 }
 
 
@@ -246,6 +252,9 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "replace",  # the owner organisation replaced the file (detail: previous and new sha256, new minimum level)
     "comment",  # a message in the review exchange (detail: comment id and text)
     "audit_export",  # a coordinator exported the audit trail as CSV (detail: the filters and row count)
+    "access_request",  # an account asked for access to a document it sees the metadata of (detail: request, reason)
+    "access_grant",  # a coordinator granted an access request (detail: request, requester, note; and a "grant")
+    "access_refuse",  # a coordinator refused an access request (detail: request, requester, note)
 )
 
 

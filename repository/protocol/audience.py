@@ -107,7 +107,8 @@ GRANTED_USERS = Group(
 AUDIENCE: dict[tuple[str, str | None], tuple[Group, ...]] = {
     (RELEASED, PUBLIC): (EVERYONE,),
     (RELEASED, RESTRICTED): (ACCOUNTS,),
-    (RELEASED, CONFIDENTIAL): (OWNER_ORG, GRANTED_ORGS, COORDINATORS),
+    # people granted a confidential document: on an access request (repository.protocol.discovery)
+    (RELEASED, CONFIDENTIAL): (OWNER_ORG, GRANTED_ORGS, GRANTED_USERS, COORDINATORS),
     (RELEASED, STRICTLY_CONFIDENTIAL): (UPLOADER, GRANTED_USERS, COORDINATORS),
     (SUBMITTED, None): (OWNER_ORG, COORDINATORS),
     (RETURNED, None): (OWNER_ORG, COORDINATORS),

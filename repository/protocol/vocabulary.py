@@ -38,7 +38,7 @@ LEVEL_DEFINITIONS: dict[str, str] = {
     PUBLIC: "Unlikely to cause any harm if disclosed. Anyone may read it, logged in or not.",
     RESTRICTED: "Likely to cause minor harm if disclosed. Every account of the response may read it.",
     CONFIDENTIAL: "Likely to cause serious harm if disclosed. The owner organisation, the organisations "
-    "granted by a coordinator, and coordinators.",
+    "(and the people, on an access request) granted by a coordinator, and coordinators.",
     STRICTLY_CONFIDENTIAL: "Likely to cause severe harm if disclosed. The uploader, the people granted "
     "by a coordinator, and coordinators.",
 }
@@ -110,6 +110,8 @@ class DocFacts:
     uploader_id: int | None
     grant_org_ids: frozenset[int] = field(default_factory=frozenset)
     grant_user_ids: frozenset[int] = field(default_factory=frozenset)
+    #: The coordinator made it discoverable: accounts outside its audience see its metadata (protocol.discovery).
+    discoverable: bool = False
 
 
 def facts_of(doc: Any) -> DocFacts:
@@ -121,4 +123,5 @@ def facts_of(doc: Any) -> DocFacts:
         uploader_id=doc.uploaded_by_id,
         grant_org_ids=frozenset(g.org_id for g in doc.org_grants),
         grant_user_ids=frozenset(g.user_id for g in doc.user_grants),
+        discoverable=bool(getattr(doc, "discoverable", False)),
     )
