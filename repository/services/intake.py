@@ -35,6 +35,7 @@ from repository.knowledge.sniff import sniff_file
 from repository.protocol import Actor
 from repository.protocol import Denied
 from repository.services import indexing
+from repository.services import similarity
 from repository.services.base import MAX_CODES
 from repository.services.base import MAX_SUMMARY
 from repository.services.base import MAX_TITLE
@@ -109,6 +110,7 @@ class Intake(Part):
         proposed = self.ctx.check_level(proposed_level, "proposed_level")
 
         incoming = self._receive_file(actor, stream, filename, title or None)
+        near = similarity.signature_of(incoming.text)
         with self._recording(actor, incoming):
             doc = Document(
                 **incoming.columns(),
@@ -120,6 +122,7 @@ class Intake(Part):
             self.session.add(doc)
             self.session.flush()
             self.session.add(Decision(document_id=doc.id, actor_id=actor.user_id, action="upload", to_state=doc.state))
+            similarity.record(self.session, doc.id, near)
             self.ctx.audit(actor, "upload", doc.id, filename=incoming.filename, mime=incoming.mime, size=incoming.size)
             indexing.enqueue(self.session, [doc.id])
         self.repo.after_index_change(wait=False)
@@ -134,6 +137,7 @@ class Intake(Part):
         doc = self.ctx.visible(actor, document_id)
         self._require_replace(actor, doc)
         incoming = self._receive_file(actor, stream, filename, doc.title)
+        near = similarity.signature_of(incoming.text)
         with self._recording(actor, incoming):
             self.session.refresh(doc)
             self._require_replace(actor, doc)  # the state may have changed while the file was checked
@@ -157,6 +161,7 @@ class Intake(Part):
                 "detected": sorted({f.get("kind") for f in doc.detected or [] if isinstance(f, dict)}),
             }
             decide(self.ctx, actor, doc, "replace", doc.state, detail=detail)
+            similarity.record(self.session, doc.id, near)
             self.ctx.audit(actor, "replace", doc.id, **detail)
             indexing.enqueue(self.session, [doc.id])
         self.session.refresh(doc)

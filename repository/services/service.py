@@ -13,6 +13,7 @@ asks :mod:`repository.protocol`, one unit of work, audits)::
                  change_password / authenticate / logout / find_user / find_org
     svc.second_factor.begin_enrolment / confirm_enrolment / verify / regenerate_recovery_codes / reset / ...
     svc.tokens.mine / create / revoke / user_for
+    svc.similarity.similar / backfill
     svc.maintenance.reindex / migrate_retired_codes / imported_paths / known_hashes
 """
 
@@ -33,6 +34,7 @@ from repository.services.maintenance import Maintenance
 from repository.services.review import Reviews
 from repository.services.search import Listing
 from repository.services.second_factor import SecondFactor
+from repository.services.similarity import Similarity
 from repository.services.tokens import Tokens
 
 
@@ -52,6 +54,7 @@ class Service(Part):
         self.second_factor = SecondFactor(ctx)
         self.tokens = Tokens(ctx)
         self.maintenance = Maintenance(ctx)
+        self.similarity = Similarity(ctx)
 
     @property
     def ip(self) -> str | None:

@@ -64,8 +64,11 @@ def _http_error(exc: HTTPException):
 
 
 def _document(actor, doc):
-    """The answer of a route about one document: its JSON as the caller may see it."""
-    return jsonify(document_json(actor, doc, repo().taxonomy))
+    """The answer of a route about one document: its JSON as the caller may see it, with its near-duplicates
+    among the documents the caller may see (``similar``)."""
+    out = document_json(actor, doc, repo().taxonomy)
+    out["similar"] = service().similarity.similar(actor, doc)
+    return jsonify(out)
 
 
 def _json_body() -> dict[str, Any]:

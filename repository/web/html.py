@@ -304,6 +304,7 @@ def _document_page(doc_id: str, review: dict | None = None, refusal=None, status
         needs_a_look=protocol.needs_a_look(doc.detected or [], doc.codes),
         found_kinds=protocol.found_kinds(doc.detected or []),
         refusal=refusal,
+        similar=svc.similarity.similar(actor, doc, titles=True),
     ), status
 
 
