@@ -15,6 +15,7 @@ asks :mod:`repository.protocol`, one unit of work, audits)::
     svc.tokens.mine / create / revoke / user_for
     svc.similarity.similar / backfill
     svc.maintenance.reindex / migrate_retired_codes / imported_paths / known_hashes
+    svc.catalogue.rows / stats
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from repository.services.audit import AuditTrail
 from repository.services.base import Context
 from repository.services.base import Part
 from repository.services.base import Repo
+from repository.services.catalogue import Catalogue
 from repository.services.documents import Documents
 from repository.services.intake import Intake
 from repository.services.maintenance import Maintenance
@@ -54,6 +56,7 @@ class Service(Part):
         self.second_factor = SecondFactor(ctx)
         self.tokens = Tokens(ctx)
         self.maintenance = Maintenance(ctx)
+        self.catalogue = Catalogue(ctx)
         self.similarity = Similarity(ctx)
 
     @property

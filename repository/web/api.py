@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
+from flask import Response
 from flask import jsonify
 from flask import request
+from flask import stream_with_context
 from werkzeug.exceptions import HTTPException
 
 from repository.protocol import NOT_FOUND_MESSAGE
@@ -20,6 +22,11 @@ from repository.web.common import repo
 from repository.web.common import search_request
 from repository.web.common import service
 from repository.web.common import today
+from repository.web.export import catalogue_csv
+from repository.web.export import catalogue_json
+from repository.web.export import catalogue_request
+from repository.web.export import document_url_prefix
+from repository.web.export import export_format
 from repository.web.limits import DOWNLOAD
 from repository.web.limits import SEARCH
 from repository.web.limits import UPLOAD
@@ -235,6 +242,30 @@ def search():
             "also_searched": result["also_searched"],
         }
     )
+
+
+@bp.get("/catalogue")
+@limiter.limit(SEARCH, key_func=caller_key, exempt_when=limits_off)
+def catalogue():
+    """Every document the caller can page through in search with the same filters, one row each, streamed:
+    ``format=json`` (the default) or ``csv``."""
+    actor = api_actor()
+    fmt = export_format(request.args)
+    rows = service().catalogue.rows(actor, catalogue_request(request.args))  # the first page searched: 4xx here
+    taxonomy, prefix = repo().taxonomy, document_url_prefix()
+    if fmt == "csv":
+        return csv_response(stream_with_context(catalogue_csv(rows, taxonomy, prefix)), "catalogue.csv")
+    response = Response(stream_with_context(catalogue_json(rows, taxonomy, prefix)), mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/stats")
+@limiter.limit(SEARCH, key_func=caller_key, exempt_when=limits_off)
+def stats():
+    """Counts over what the caller can page through in search with the same filters."""
+    actor = api_actor()
+    return jsonify(service().catalogue.stats(actor, catalogue_request(request.args), today()))
 
 
 @bp.get("/taxonomy")

@@ -3,6 +3,8 @@ API path), the 413 message, a stored original as an attachment, a CSV download."
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Response
@@ -83,9 +85,11 @@ def send_attachment(target: Any) -> Response:
     return response
 
 
-def csv_response(text: str, filename: str) -> Response:
-    """A CSV download (UTF-8 with a byte-order mark, so spreadsheets read Arabic correctly)."""
-    response = Response("\ufeff" + text, mimetype="text/csv")
+def csv_response(text: str | Iterable[str], filename: str) -> Response:
+    """A CSV download (UTF-8 with a byte-order mark, so spreadsheets read Arabic correctly); ``text`` is the whole
+    CSV, or its pieces, sent as they are produced (a view passes them through ``stream_with_context``)."""
+    body = "\ufeff" + text if isinstance(text, str) else itertools.chain(["\ufeff"], text)
+    response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
