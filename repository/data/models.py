@@ -193,6 +193,10 @@ class Document(Base):
         lazy="select", cascade="all, delete-orphan", order_by="Decision.id"
     )
     comments: Mapped[list[Comment]] = relationship(lazy="select", cascade="all, delete-orphan", order_by="Comment.id")
+    #: Recorded versions (repository.protocol.versions): none until a second version arrives.
+    version_rows: Mapped[list[DocumentVersion]] = relationship(
+        lazy="select", cascade="all, delete-orphan", order_by="DocumentVersion.number"
+    )
 
     @property
     def codes(self) -> list[str]:

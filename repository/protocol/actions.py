@@ -122,6 +122,10 @@ PERMISSIONS: dict[str, tuple[tuple[Rule, ...], ...]] = {
     # Not a permission but a duty: these accounts must pass a second factor when REPOSITORY_REQUIRE_2FA is on
     # (see :func:`~repository.protocol.accounts.second_factor_required`).
     "second_factor_required": ((_is_coordinator,), (_is_admin,)),
+    # versions (repository.protocol.versions): the owner organisation uploads a new version of a released document;
+    # it and coordinators see the history and a version in review (the audience sees the released one only)
+    "upload_version": ((_is_contributor_of_owner,),),
+    "see_versions": ((_is_coordinator,), (_is_contributor_of_owner,), (_is_system,)),
     # Metadata-only discovery (see repository.protocol.discovery): an account asks for access to a document whose
     # metadata only it sees, lists its own requests; coordinators see every request and grant or refuse them.
     "request_access": ((_is_account,),),
@@ -144,6 +148,8 @@ DOCUMENT_ACTIONS = frozenset(
         "comment",
         "see_comments",
         "replace",
+        "upload_version",
+        "see_versions",
     }
 )
 
@@ -152,6 +158,7 @@ DOCUMENT_ACTIONS = frozenset(
 #: or withheld, what was reviewed stays what is stored.
 ACTION_STATES: dict[str, tuple[str, ...]] = {
     "replace": (SUBMITTED, RETURNED),
+    "upload_version": (RELEASED,),  # a new version of a released document (repository.protocol.versions)
 }
 
 
@@ -217,6 +224,7 @@ _PAST = {
     "return": "returned",
     "withhold": "withheld",
     "replace": "given a new file",
+    "upload_version": "given a new version",
 }
 
 
@@ -252,6 +260,7 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "replace",  # the owner organisation replaced the file (detail: previous and new sha256, new minimum level)
     "comment",  # a message in the review exchange (detail: comment id and text)
     "audit_export",  # a coordinator exported the audit trail as CSV (detail: the filters and row count)
+    "new_version",  # the owner organisation uploaded a new version (detail: version, sha256, minimum level)
     "access_request",  # an account asked for access to a document it sees the metadata of (detail: request, reason)
     "access_grant",  # a coordinator granted an access request (detail: request, requester, note; and a "grant")
     "access_refuse",  # a coordinator refused an access request (detail: request, requester, note)

@@ -24,6 +24,7 @@ from repository.data import db
 from repository.data.models import Decision
 from repository.data.models import Document
 from repository.data.models import DocumentCode
+from repository.data.models import DocumentVersion
 from repository.data.models import StoredFile
 from repository.data.storage import TooLarge
 from repository.knowledge import analysis as intake_analysis
@@ -193,6 +194,9 @@ class Intake(Part):
         """Raise the 409 of a file already stored as a document (naming it only to those who may see it)."""
         existing = self.session.scalar(select(Document).where(Document.sha256 == sha256))
         if existing is None:
+            if self.session.scalar(select(DocumentVersion.id).where(DocumentVersion.sha256 == sha256)) is not None:
+                # an earlier or pending version of a document (repository.services.versions): named to nobody
+                raise ServiceError(409, "duplicate", "This file is already in the repository.") from None
             return
         if protocol.can_view(actor, protocol.facts_of(existing)):
             raise ServiceError(

@@ -19,6 +19,7 @@ from repository.data.models import UserGrant
 from repository.protocol import Actor
 from repository.protocol import Denied
 from repository.services import indexing
+from repository.services import versions
 from repository.services.base import MAX_CODES
 from repository.services.base import MAX_GRANTS
 from repository.services.base import MAX_RATIONALE
@@ -53,10 +54,11 @@ class Reviews(Part):
     def review(self, actor: Actor, document_id: Any, data: dict[str, Any]) -> Document:
         """A coordinator's decision: ``release`` (at a level, with grants), ``return`` or ``withhold``."""
         doc = self.ctx.visible(actor, document_id)
+        pending = versions.pending_of(self.session, doc)  # a new version in review: the decision is about it
         action = data.get("action")
         if action not in protocol.REVIEW_ACTIONS:
             raise invalid(f"action must be one of {', '.join(protocol.REVIEW_ACTIONS)}.")
-        new_state = _transition(actor, action, doc)
+        new_state = _transition(actor, action, doc, pending)
         rationale = clean_text(data.get("rationale"), "rationale", MAX_RATIONALE)
         override = clean_text(data.get("override"), "override", MAX_RATIONALE)
         risks = clean_list(data.get("risks"), "risks", len(protocol.RISKS))
@@ -82,13 +84,18 @@ class Reviews(Part):
         new_codes = None
         if wanted_codes:
             self.ctx.require(actor, "update", doc)
-            new_codes = with_suggestions(self.ctx, doc, wanted_codes)
+            new_codes = with_suggestions(self.ctx, versions.suggesting(doc, pending), wanted_codes)
         refusal = protocol.decision_refusal(action, rationale)
         if refusal:
             raise ServiceError(422, "refused", f"The {action} was refused.", reasons=refusal)
+        if pending is not None and action != "release":
+            return versions.Versions(self.ctx).set_aside(actor, doc, pending, action, rationale)
 
         detail: dict[str, Any] = {"rationale": rationale}
         with db.write(self.session):
+            if pending is not None:  # its release makes the new version the document's content
+                versions.take_in(doc, pending)
+                detail["version"] = pending.number
             if new_codes is not None:
                 detail["accepted_codes"] = accept_codes(self.ctx, actor, doc, new_codes)
             if action == "return":
@@ -229,9 +236,10 @@ class Reviews(Part):
         return [o for o in orgs if protocol.needs_grant(o.id, facts)], list(users)
 
 
-def _transition(actor: Actor, action: str, doc: Document) -> str:
-    """The state a workflow step leads to, if the protocol lets ``actor`` take it now."""
+def _transition(actor: Actor, action: str, doc: Document, pending: Any = None) -> str:
+    """The state a workflow step leads to, if the protocol lets ``actor`` take it now (a decision on a version in
+    review is judged as on a submitted document)."""
     try:
-        return protocol.require_transition(actor, action, protocol.facts_of(doc))
+        return protocol.require_transition(actor, action, versions.facts_for_review(doc, pending))
     except Denied as exc:
         raise denied(exc) from None

@@ -14,6 +14,7 @@ asks :mod:`repository.protocol`, one unit of work, audits)::
     svc.second_factor.begin_enrolment / confirm_enrolment / verify / regenerate_recovery_codes / reset / ...
     svc.tokens.mine / create / revoke / user_for
     svc.similarity.similar / backfill
+    svc.versions.upload / history / download / view_of / may_upload
     svc.maintenance.reindex / migrate_retired_codes / imported_paths / known_hashes
     svc.catalogue.rows / stats
 """
@@ -38,6 +39,7 @@ from repository.services.search import Listing
 from repository.services.second_factor import SecondFactor
 from repository.services.similarity import Similarity
 from repository.services.tokens import Tokens
+from repository.services.versions import Versions
 
 
 class Service(Part):
@@ -55,6 +57,7 @@ class Service(Part):
         self.accounts = Accounts(ctx)
         self.second_factor = SecondFactor(ctx)
         self.tokens = Tokens(ctx)
+        self.versions = Versions(ctx)
         self.maintenance = Maintenance(ctx)
         self.catalogue = Catalogue(ctx)
         self.similarity = Similarity(ctx)

@@ -43,6 +43,7 @@ from repository.web.serialize import document_json
 from repository.web.serialize import event_json
 from repository.web.serialize import events_csv
 from repository.web.serialize import hit_json
+from repository.web.serialize import version_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -142,8 +143,10 @@ def get_document(doc_id: str):
 @bp.get("/documents/<doc_id>/file")
 @limiter.limit(DOWNLOAD, key_func=caller_key, exempt_when=limits_off)
 def download(doc_id: str):
-    """The original file, as an attachment."""
+    """The original file, as an attachment; ``?version=N`` a version of it (repository.protocol.versions)."""
     actor = api_actor()
+    if "version" in request.args:
+        return send_attachment(service().versions.download(actor, doc_id, request.args.get("version")))
     return send_attachment(service().documents.download(actor, doc_id))
 
 
@@ -193,6 +196,33 @@ def replace_file(doc_id: str):
         svc.documents.require(actor, doc_id, "replace")  # 404 / 401 / 403 before the 400
         raise ServiceError(400, "bad_request", "Send the file in a multipart field named file.")
     return _document(actor, svc.intake.replace_file(actor, doc_id, file.stream, file.filename))
+
+
+@bp.post("/documents/<doc_id>/versions")
+@limiter.limit(UPLOAD, key_func=caller_key, exempt_when=limits_off)
+def upload_version(doc_id: str):
+    """The owner organisation uploads a new version of a released document (multipart ``file``): it enters review."""
+    actor = api_actor()
+    svc = service()
+    svc.versions.require_new(actor, doc_id)  # 404 / 401 / 403 / 409 before the body is read
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        raise ServiceError(400, "bad_request", "Send the file in a multipart field named file.")
+    version = svc.versions.upload(actor, doc_id, file.stream, file.filename)
+    return jsonify(
+        document_id=version.document_id,
+        version=version.number,
+        state=version.state,
+        minimum_level=version.minimum_level,
+        detected=version.detected or [],
+    ), 201
+
+
+@bp.get("/documents/<doc_id>/versions")
+def versions(doc_id: str):
+    """Every version of a document with its hash and decisions (owner organisation, coordinators)."""
+    actor = api_actor()
+    return jsonify(versions=[version_json(v) for v in service().versions.history(actor, doc_id)])
 
 
 @bp.get("/documents/<doc_id>/comments")

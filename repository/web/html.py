@@ -296,6 +296,8 @@ def _document_page(doc_id: str, review: dict | None = None, refusal=None, status
         "document.html",
         doc=doc,
         history=svc.reviews.history(actor, doc),
+        versions=svc.versions.view_of(actor, doc),
+        may_upload_version=svc.versions.may_upload(actor, doc),
         comments=svc.documents.comments(actor, doc),
         orgs=orgs,
         users=users,
@@ -311,7 +313,9 @@ def _document_page(doc_id: str, review: dict | None = None, refusal=None, status
 @bp.get("/documents/<doc_id>/file")
 @limiter.limit(DOWNLOAD, key_func=caller_key, exempt_when=limits_off)
 def download(doc_id: str):
-    """The original file, as an attachment."""
+    """The original file, as an attachment; ``?version=N`` a version of it (owner organisation, coordinators)."""
+    if "version" in request.args:
+        return send_attachment(service().versions.download(html_actor(), doc_id, request.args.get("version")))
     return send_attachment(service().documents.download(html_actor(), doc_id))
 
 
@@ -407,6 +411,27 @@ def replace_file(doc_id: str):
         lambda doc: "File replaced; the sensitivity scan ran again. "
         + ("Send it back to review when ready." if doc.state == protocol.RETURNED else ""),
         _NOT_THEIRS,
+    )
+
+
+@bp.post("/documents/<doc_id>/versions")
+@limiter.limit(UPLOAD, key_func=caller_key, exempt_when=limits_off)
+def upload_version(doc_id: str):
+    """The owner organisation uploads a new version of a released document; it enters review."""
+    actor = html_actor()
+    svc = service()
+    svc.versions.require_new(actor, doc_id)
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash("Choose the file of the new version.", "error")
+        return redirect(url_for("html.document", doc_id=doc_id))
+    return _page_step(
+        doc_id,
+        lambda: svc.versions.upload(actor, doc_id, file.stream, file.filename),
+        lambda v: f"Version {v.number} uploaded; it waits for review. Until it is released, readers see the last "
+        "released version.",
+        _NOT_THEIRS,
+        "#versions",
     )
 
 

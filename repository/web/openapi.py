@@ -24,6 +24,7 @@ import yaml
 from repository import protocol
 from repository.knowledge.scan import KINDS
 from repository.knowledge.sniff import ALLOWED_TYPES
+from repository.protocol import versions as versions_protocol
 from repository.services import MAX_CODES
 from repository.services import MAX_COMMENT
 from repository.services import MAX_GRANTS
@@ -49,6 +50,7 @@ CONSTANTS: dict[str, Any] = {
     "SEARCH_LEVELS": [*protocol.LEVELS, "none"],
     "ROLES": list(protocol.ROLES),
     "STATES": list(protocol.STATES),
+    "VERSION_STATES": list(versions_protocol.VERSION_STATES),
     "RISKS": list(protocol.RISKS),
     "RISKS_COUNT": len(protocol.RISKS),
     "BENEFITS": list(protocol.BENEFITS),

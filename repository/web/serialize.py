@@ -15,6 +15,7 @@ from repository.data.models import Comment
 from repository.data.models import Document
 from repository.knowledge.taxonomy import Taxonomy
 from repository.protocol import Actor
+from repository.protocol import versions as versions_protocol
 
 
 def timestamp(value: dt.datetime) -> str:
@@ -73,7 +74,39 @@ def document_json(actor: Actor, doc: Document, taxonomy: Taxonomy) -> dict[str, 
         )
     if protocol.allowed(actor, "see_comments", facts):
         out["comments"] = [comment_json(c) for c in doc.comments]
+    out.update(version_fields(actor, facts, doc.version_rows))
     return out
+
+
+def version_fields(actor: Actor, facts: protocol.DocFacts, rows: Iterable[Any]) -> dict[str, int | None]:
+    """``version`` (the one the caller sees: the released one) and, for those who may see it, ``pending_version``
+    (the one in review, or null), from the document's recorded versions (repository.protocol.versions)."""
+    current, pending = versions_protocol.numbers((row.number, row.state) for row in rows)
+    return versions_protocol.version_fields(actor, facts, current, pending)
+
+
+def version_json(entry: Any) -> dict[str, Any]:
+    """One line of a document's version history (a :class:`~repository.services.versions.VersionEntry`)."""
+    return {
+        "version": entry.number,
+        "sha256": entry.sha256,
+        "filename": entry.filename,
+        "state": entry.state,
+        "uploaded_at": timestamp(entry.uploaded_at),
+        "released_at": timestamp(entry.released_at) if entry.released_at else None,
+        "minimum_level": entry.minimum_level,
+        "detected": sorted({f.get("kind") for f in entry.detected if isinstance(f, dict)}),
+        "decisions": [
+            {
+                "action": d.action,
+                "at": timestamp(d.at),
+                "by": d.actor.email if d.actor else None,
+                "level": d.level,
+                "rationale": d.rationale,
+            }
+            for d in entry.decisions
+        ],
+    }
 
 
 def comment_json(comment: Comment) -> dict[str, Any]:
