@@ -314,3 +314,21 @@ def test_the_walk_crosses_pages_and_stops_at_the_last_page_search_serves(planted
     assert [d["id"] for d in found["documents"]] == [h["id"] for h in hits][:6] and found["total"] == 6
     assert client.get("/api/v1/stats", headers=headers).json["total"] == 6
     assert len(catalogue_csv(client, headers, {"sort": "date"})) == 6
+
+
+def test_a_streamed_catalogue_gives_its_database_connection_back(planted):
+    """The rows are read after the request's teardown; the stream closes the session itself, also when the
+    client goes away halfway."""
+    from repository.data import db
+
+    client, accounts, ids = planted
+    engine = db.engine_of(client.application)
+    for params in ({}, {"format": "csv"}):
+        for _ in range(20):
+            r = client.get("/api/v1/catalogue", query_string=params, headers=accounts["coordinator"].headers)
+            assert r.status_code == 200 and r.get_data()
+        assert engine.pool.checkedout() == 0, params
+        r = client.get("/api/v1/catalogue", query_string=params, headers=accounts["coordinator"].headers)
+        next(iter(r.response))
+        r.close()
+        assert engine.pool.checkedout() == 0, params

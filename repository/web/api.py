@@ -25,6 +25,7 @@ from repository.web.common import today
 from repository.web.export import catalogue_csv
 from repository.web.export import catalogue_json
 from repository.web.export import catalogue_request
+from repository.web.export import closing
 from repository.web.export import document_url_prefix
 from repository.web.export import export_format
 from repository.web.limits import DOWNLOAD
@@ -281,11 +282,13 @@ def catalogue():
     ``format=json`` (the default) or ``csv``."""
     actor = api_actor()
     fmt = export_format(request.args)
-    rows = service().catalogue.rows(actor, catalogue_request(request.args))  # the first page searched: 4xx here
-    taxonomy, prefix = repo().taxonomy, document_url_prefix()
+    svc = service()
+    rows = svc.catalogue.rows(actor, catalogue_request(request.args))  # the first page searched: 4xx here
+    write = catalogue_csv if fmt == "csv" else catalogue_json
+    body = stream_with_context(closing(write(rows, repo().taxonomy, document_url_prefix()), svc.session))
     if fmt == "csv":
-        return csv_response(stream_with_context(catalogue_csv(rows, taxonomy, prefix)), "catalogue.csv")
-    response = Response(stream_with_context(catalogue_json(rows, taxonomy, prefix)), mimetype="application/json")
+        return csv_response(body, "catalogue.csv")
+    response = Response(body, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
 

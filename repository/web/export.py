@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import url_for
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from repository.knowledge.taxonomy import Taxonomy
@@ -134,3 +135,12 @@ def export_format(args: MultiDict) -> str:
 def document_url_prefix() -> str:
     """The absolute URL of a document's page without its id (the id is appended per row)."""
     return url_for("html.document", doc_id="0", _external=True)[:-1]
+
+
+def closing(pieces: Iterable[str], session: Session) -> Iterator[str]:
+    """``pieces``, then ``session`` closed. A streamed answer is read after the request's teardown has closed its
+    session, and reading on opens it again: without this its connection would stay out of the pool."""
+    try:
+        yield from pieces
+    finally:
+        session.close()

@@ -3,8 +3,8 @@ API path), the 413 message, a stored original as an attachment, a CSV download."
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Response
@@ -88,9 +88,15 @@ def send_attachment(target: Any) -> Response:
 def csv_response(text: str | Iterable[str], filename: str) -> Response:
     """A CSV download (UTF-8 with a byte-order mark, so spreadsheets read Arabic correctly); ``text`` is the whole
     CSV, or its pieces, sent as they are produced (a view passes them through ``stream_with_context``)."""
-    body = "\ufeff" + text if isinstance(text, str) else itertools.chain(["\ufeff"], text)
+    body = "\ufeff" + text if isinstance(text, str) else _after_bom(text)
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _after_bom(pieces: Iterable[str]) -> Iterator[str]:
+    """The byte-order mark, then ``pieces`` (a generator: closing the response closes ``pieces`` too)."""
+    yield "\ufeff"
+    yield from pieces
