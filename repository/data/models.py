@@ -180,6 +180,10 @@ class Document(Base):
     derived_from: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id", ondelete="SET NULL"), nullable=True, index=True
     )  # a redacted copy: the document whose findings it masks
+    #: The document a redacted copy was made from (``derived_from``), or None.
+    original: Mapped[Document | None] = relationship(
+        lazy="select", remote_side="Document.id", foreign_keys=[derived_from]
+    )
 
     file: Mapped[StoredFile] = relationship(lazy="joined")
     org: Mapped[Organisation] = relationship(lazy="joined")

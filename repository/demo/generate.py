@@ -1,9 +1,10 @@
 """The demo's one generator: a :class:`~repository.demo.content.DemoDocument` written as the file its ``fmt`` says.
 
 ``render(doc, dest_dir)`` writes ``<key>.pdf|docx|xlsx`` and returns its path; ``find_arabic_font()`` gives the
-(regular, bold) TTF paths with Arabic glyphs, or ``None``; ``missing_tools()`` names the packages of the ``demo``
-extra that are not installed (PDFs are written with fpdf2, Arabic shaped with uharfbuzz; DOCX and XLSX with
-python-docx and openpyxl, which the repository needs anyway to read such files).
+(regular, bold) TTF paths with Arabic glyphs, or ``None``; ``missing_tools()`` names the PDF packages that are not
+installed. PDFs are written by :mod:`repository.knowledge.pdfwrite` (fpdf2, Arabic shaped with uharfbuzz), the
+writer the redacted copies use too; DOCX and XLSX with python-docx and openpyxl, which the repository needs anyway
+to read such files.
 
 Arabic PDFs need a TTF with Arabic glyphs (DejaVu Sans, Noto Naskh Arabic, FreeSerif... or the
 file named by the ``DEMO_ARABIC_FONT`` environment variable). When none is found, ``render``
@@ -15,81 +16,27 @@ In Arabic PDFs, tables are drawn one bordered cell per row, with the columns sep
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 from datetime import UTC
 from datetime import datetime
 from datetime import time
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from repository.demo.content import DEMO_ORGS
 from repository.demo.content import DemoDocument
+from repository.knowledge.pdfwrite import PDF_TOOLS
+from repository.knowledge.pdfwrite import find_arabic_font
+from repository.knowledge.pdfwrite import missing_tools as pdf_missing_tools
+from repository.knowledge.pdfwrite import write_pdf
 
-#: The packages of the ``demo`` extra: (module to import, distribution to install).
-DEMO_TOOLS = (("fpdf", "fpdf2"), ("uharfbuzz", "uharfbuzz"))
+#: The packages the demo's PDFs need (now installed with the repository: a redacted copy is written as a PDF too).
+DEMO_TOOLS = PDF_TOOLS
 
 
 def missing_tools() -> list[str]:
-    """The distributions of the ``demo`` extra that cannot be imported here (empty when all are installed)."""
-    return [dist for module, dist in DEMO_TOOLS if importlib.util.find_spec(module) is None]
-
-
-# (directory, regular, bold) candidates; the bold file is optional.
-_ARABIC_FONT_CANDIDATES: tuple[tuple[str, str, str], ...] = (
-    ("/usr/share/fonts/truetype/dejavu", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/dejavu", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/dejavu-sans-fonts", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/TTF", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/noto", "NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
-    ("/usr/share/fonts/noto", "NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
-    ("/usr/share/fonts/truetype/freefont", "FreeSerif.ttf", "FreeSerifBold.ttf"),
-    ("/usr/share/fonts/gnu-free", "FreeSerif.ttf", "FreeSerifBold.ttf"),
-    ("/Library/Fonts", "Arial Unicode.ttf", ""),
-    ("/System/Library/Fonts/Supplemental", "Arial Unicode.ttf", ""),
-)
-
-
-@lru_cache(maxsize=4)
-def _has_arabic_glyphs(path: str) -> bool:
-    try:
-        from fontTools.ttLib import TTFont
-
-        with TTFont(path, lazy=True) as font:
-            cmap = font.getBestCmap() or {}
-    except Exception:
-        return False
-    return all(ord(ch) in cmap for ch in "اسبهتورغء")
-
-
-def find_arabic_font() -> tuple[Path, Path] | None:
-    """(regular, bold) TTF paths with Arabic glyphs, or None. Bold may equal regular.
-
-    ``DEMO_ARABIC_FONT`` (a TTF path) takes precedence over the usual system locations.
-    """
-    candidates = [(Path(d) / r, Path(d) / b if b else None) for d, r, b in _ARABIC_FONT_CANDIDATES]
-    override = os.environ.get("DEMO_ARABIC_FONT")
-    if override:
-        candidates.insert(0, (Path(override), None))
-    for regular, bold in candidates:
-        if regular.is_file() and _has_arabic_glyphs(str(regular)):
-            return regular, bold if bold is not None and bold.is_file() else regular
-    return None
-
-
-_ASCII_MAP = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    "\u2026": "...", "\u2022": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
-})
-
-
-def _latin(text: str) -> str:
-    """Text the core Helvetica font can encode (Latin-1); anything else becomes '?'."""
-    return text.translate(_ASCII_MAP).encode("latin-1", "replace").decode("latin-1")
+    """The distributions the demo's PDFs need that cannot be imported here (empty when all are installed)."""
+    return pdf_missing_tools()
 
 
 def render(doc: DemoDocument, dest_dir: Path) -> Path:
@@ -122,83 +69,17 @@ def _byline(doc: DemoDocument) -> str:
 
 
 def _render_pdf(doc: DemoDocument, path: Path, fonts: tuple[Path, Path] | None) -> Path:
-    from fpdf import FPDF
-    from fpdf import FontFace
-    from fpdf.enums import XPos
-    from fpdf.enums import YPos
-
-    rtl = fonts is not None
-    pdf = FPDF(format="A4")
-    pdf.creation_date = datetime.combine(doc.published, time(9, 0), tzinfo=UTC)
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_margins(20, 18, 20)
-    if rtl:
-        regular, bold = fonts
-        pdf.add_font("arabic", "", str(regular))
-        pdf.add_font("arabic", "B", str(bold))
-        family = "arabic"
-        pdf.set_text_shaping(use_shaping_engine=True, direction="rtl", script="arab", language="ara")
-        clean = str
-        align = "R"
-    else:
-        family = "Helvetica"
-        clean = _latin
-        align = "L"
-    pdf.set_title(clean(doc.title))
-    pdf.set_author(clean(_org_name(doc.org)))
-    pdf.set_subject(clean(doc.summary))
-    pdf.set_lang(doc.language)
-    pdf.add_page()
-
-    def line(text: str, size: float, style: str = "", height: float = 5.5, gap: float = 2.0) -> None:
-        pdf.set_font(family, style, size)
-        pdf.multi_cell(0, height, clean(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(gap)
-
-    line(doc.title, 15, "B", height=7.5, gap=1.5)
-    line(_byline(doc), 9, gap=5)
-    for kind, content in doc.body:
-        if kind == "h":
-            pdf.ln(1.5)
-            line(content, 12, "B", height=6.5, gap=1.5)
-        elif kind == "p":
-            line(content, 10.5)
-        elif kind == "table":
-            pdf.set_font(family, "", 9)
-            if rtl:
-                # One bordered cell per row: see the module docstring.
-                for i, row in enumerate(content):
-                    pdf.set_font(family, "B" if i == 0 else "", 9)
-                    pdf.set_fill_color(230, 230, 230)
-                    pdf.multi_cell(
-                        0, 6, "  |  ".join(row), border=1, align="R", fill=i == 0,
-                        new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-                    )
-            else:
-                headings = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
-                widths = _column_widths(content)
-                with pdf.table(
-                    line_height=5, headings_style=headings, text_align="LEFT", col_widths=widths
-                ) as table:
-                    for row in content:
-                        cells = table.row()
-                        for cell in row:
-                            cells.cell(clean(str(cell)))
-            pdf.ln(3)
-        else:
-            raise ValueError(f"unknown block kind {kind!r} in {doc.key}")
-    pdf.output(str(path))
-    return path
-
-
-def _column_widths(table: list[list[Any]]) -> tuple[int, ...]:
-    """Relative widths: the longest body cell (capped), but never narrower than the longest word."""
-    widths = []
-    for i in range(len(table[0])):
-        cells = [str(row[i]) for row in table]
-        longest_word = max(len(word) for cell in cells for word in cell.split() or [""])
-        widths.append(max(longest_word + 2, min(max(len(c) for c in cells[1:] or [""]), 40)))
-    return tuple(widths)
+    return write_pdf(
+        path,
+        [("title", doc.title), ("byline", _byline(doc)), *doc.body],
+        title=doc.title,
+        language=doc.language,
+        author=_org_name(doc.org),
+        subject=doc.summary,
+        created=datetime.combine(doc.published, time(9, 0), tzinfo=UTC),
+        fonts=fonts,
+        rtl=fonts is not None,
+    )
 
 
 _RTL_PPR_SUCCESSORS = (

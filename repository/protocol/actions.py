@@ -122,6 +122,9 @@ PERMISSIONS: dict[str, tuple[tuple[Rule, ...], ...]] = {
     # Not a permission but a duty: these accounts must pass a second factor when REPOSITORY_REQUIRE_2FA is on
     # (see :func:`~repository.protocol.accounts.second_factor_required`).
     "second_factor_required": ((_is_coordinator,), (_is_admin,)),
+    # Redacted copies (repository.services.redaction): a coordinator makes a copy of a document it can see with
+    # the findings of chosen scan kinds masked; the copy enters review as a new document of the same organisation.
+    "redact": ((_is_coordinator,),),
     # versions (repository.protocol.versions): the owner organisation uploads a new version of a released document;
     # it and coordinators see the history and a version in review (the audience sees the released one only)
     "upload_version": ((_is_contributor_of_owner,),),
@@ -148,6 +151,7 @@ DOCUMENT_ACTIONS = frozenset(
         "comment",
         "see_comments",
         "replace",
+        "redact",
         "upload_version",
         "see_versions",
     }
@@ -260,6 +264,7 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "replace",  # the owner organisation replaced the file (detail: previous and new sha256, new minimum level)
     "comment",  # a message in the review exchange (detail: comment id and text)
     "audit_export",  # a coordinator exported the audit trail as CSV (detail: the filters and row count)
+    "redact",  # a coordinator made a redacted copy (on the original and on the copy: the kinds masked, the other id)
     "new_version",  # the owner organisation uploaded a new version (detail: version, sha256, minimum level)
     "access_request",  # an account asked for access to a document it sees the metadata of (detail: request, reason)
     "access_grant",  # a coordinator granted an access request (detail: request, requester, note; and a "grant")

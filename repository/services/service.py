@@ -17,6 +17,7 @@ asks :mod:`repository.protocol`, one unit of work, audits)::
     svc.versions.upload / history / download / view_of / may_upload
     svc.maintenance.reindex / migrate_retired_codes / imported_paths / known_hashes
     svc.catalogue.rows / stats
+    svc.redactions.redact / choices
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from repository.services.catalogue import Catalogue
 from repository.services.documents import Documents
 from repository.services.intake import Intake
 from repository.services.maintenance import Maintenance
+from repository.services.redaction import Redactions
 from repository.services.review import Reviews
 from repository.services.search import Listing
 from repository.services.second_factor import SecondFactor
@@ -61,6 +63,7 @@ class Service(Part):
         self.maintenance = Maintenance(ctx)
         self.catalogue = Catalogue(ctx)
         self.similarity = Similarity(ctx)
+        self.redactions = Redactions(ctx)
 
     @property
     def ip(self) -> str | None:

@@ -199,6 +199,16 @@ def replace_file(doc_id: str):
     return _document(actor, svc.intake.replace_file(actor, doc_id, file.stream, file.filename))
 
 
+@bp.post("/documents/<doc_id>/redactions")
+@limiter.limit(UPLOAD, key_func=caller_key, exempt_when=limits_off)
+def redact(doc_id: str):
+    """A coordinator makes a redacted copy: JSON ``kinds`` (scan kinds to mask; left out: every kind found)."""
+    actor = api_actor()
+    data = _json_body() if request.get_data() else {}
+    copy = service().redactions.redact(actor, doc_id, data.get("kinds"))
+    return _document(actor, copy), 201
+
+
 @bp.post("/documents/<doc_id>/versions")
 @limiter.limit(UPLOAD, key_func=caller_key, exempt_when=limits_off)
 def upload_version(doc_id: str):

@@ -435,6 +435,22 @@ def upload_version(doc_id: str):
     )
 
 
+@bp.post("/documents/<doc_id>/redactions")
+@limiter.limit(UPLOAD, key_func=caller_key, exempt_when=limits_off)
+def redact(doc_id: str):
+    """A coordinator makes a redacted copy with the ticked kinds masked; the copy's page follows."""
+    actor = html_actor()
+    try:
+        copy = service().redactions.redact(actor, doc_id, request.form.getlist("kinds"))
+    except ServiceError as exc:
+        if exc.status in _NOT_THEIRS:
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for("html.document", doc_id=doc_id) + "#redact")
+    flash("Redacted copy made: it was scanned again and waits for review.", "ok")
+    return redirect(url_for("html.document", doc_id=copy.id))
+
+
 @bp.post("/documents/<doc_id>/comments")
 def add_comment(doc_id: str):
     """A comment or reply in the review exchange."""

@@ -56,6 +56,7 @@ def document_json(actor: Actor, doc: Document, taxonomy: Taxonomy) -> dict[str, 
         "detected": doc.detected or [],
         "language": doc.language,
         "text_status": doc.text_status,
+        "derived_from": derived_from(actor, doc),
     }
     if doc.text_reason:
         out["text_reason"] = doc.text_reason
@@ -107,6 +108,15 @@ def version_json(entry: Any) -> dict[str, Any]:
             for d in entry.decisions
         ],
     }
+
+
+def derived_from(actor: Actor, doc: Document) -> int | None:
+    """The id of the document a redacted copy was made from, when ``actor`` may see that one (else None: a copy
+    released more widely than its original never names it)."""
+    original = doc.original if doc.derived_from is not None else None
+    if original is None or not protocol.can_view(actor, protocol.facts_of(original)):
+        return None
+    return original.id
 
 
 def comment_json(comment: Comment) -> dict[str, Any]:

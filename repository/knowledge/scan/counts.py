@@ -7,6 +7,7 @@ import re
 from repository.knowledge.scan.common import Hit
 from repository.knowledge.scan.common import _Doc
 from repository.knowledge.scan.lists import pattern
+from repository.knowledge.scan.tables import _cell_offset
 from repository.knowledge.scan.tables import _Table
 
 _PEOPLE = re.compile(pattern("people"), re.IGNORECASE)
@@ -45,8 +46,17 @@ def _find_small_counts(doc: _Doc, tables: list[_Table]) -> list[Hit]:
             for j, cell in enumerate(cells):
                 if j in skip_cols or not _SMALL.match(cell):
                     continue
-                hits.append(Hit("small_count", cell, f"{li}:{j}", li, ""))
+                hits.append(Hit("small_count", cell, f"{li}:{j}", li, "", _cell_span(doc, li, cells, j)))
     return hits
+
+
+def _cell_span(doc: _Doc, li: int, cells: list[str], col: int) -> tuple[int, int]:
+    """Where cell ``col`` of line ``li`` is in the prepared text, or ``(-1, -1)`` when it cannot be placed."""
+    line = doc.lines[li]
+    off = _cell_offset(line, cells, col)
+    if line[off : off + len(cells[col])] != cells[col]:
+        return (-1, -1)
+    return (doc.starts[li] + off, doc.starts[li] + off + len(cells[col]))
 
 
 def _small_example(hits: list[Hit]) -> str:

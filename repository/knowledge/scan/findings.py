@@ -38,7 +38,7 @@ def detect(text: str) -> list[Hit]:
     taken = [h.span for h in (*phones, *coords) if h.span[0] >= 0]
     taken += [m.span() for m in _EMAIL.finditer(doc.text)]
     ids = _find_ids(doc, taken, columns.ids)
-    names = _find_names(name_hits)
+    names = _find_names(name_hits, doc.starts)
     detail_lines = {h.line for h in (*phones, *ids, *names)}
     sites = _find_sites(doc)
     severe = _find_severe(doc, detail_lines)

@@ -407,7 +407,8 @@ def _dedupe_names(hits: list[_NameHit]) -> list[_NameHit]:
     return kept
 
 
-def _find_names(name_hits: list[_NameHit]) -> list[Hit]:
+def _find_names(name_hits: list[_NameHit], starts: list[int] | None = None) -> list[Hit]:
+    """Names as hits; with the line ``starts`` of the prepared text each hit carries its span (for redaction)."""
     hits = [h for h in _dedupe_names(name_hits) if _name_key(h.name) not in _PLACE_NAMES]
     keys = {_name_key(h.name) for h in hits}
     token_sets = {k: set(k.split()) for k in keys}
@@ -418,5 +419,6 @@ def _find_names(name_hits: list[_NameHit]) -> list[Hit]:
         if key in absorbed:
             # still counts for where, as the longer name
             key = next(o for o in keys if token_sets[key] < token_sets[o])
-        out.append(Hit("person_name", h.name, key, h.line, _initials(h.name)))
+        span = (starts[h.line] + h.start, starts[h.line] + h.end) if starts is not None else (-1, -1)
+        out.append(Hit("person_name", h.name, key, h.line, _initials(h.name), span))
     return out

@@ -23,12 +23,14 @@ def _find_sites(doc: _Doc) -> list[Hit]:
     hits = []
     for n, m in enumerate(_SITE.finditer(doc.text)):
         word = m.group().strip()
-        hits.append(Hit("sensitive_site", word, f"{n}", doc.line_of(m.start() + 1), _keyword_example(word)))
+        start = m.start() + len(m.group()) - len(m.group().lstrip())
+        span = (start, start + len(word))
+        hits.append(Hit("sensitive_site", word, f"{n}", doc.line_of(m.start() + 1), _keyword_example(word), span))
     return hits
 
 
 def _find_severe(doc: _Doc, detail_lines: set[int]) -> list[Hit]:
-    mentions = [(doc.line_of(m.start()), m.group()) for m in _SEVERE.finditer(doc.text)]
+    mentions = [(doc.line_of(m.start()), m.group(), m.span()) for m in _SEVERE.finditer(doc.text)]
     if not mentions:
         return []
     details = set(detail_lines)
@@ -36,7 +38,7 @@ def _find_severe(doc: _Doc, detail_lines: set[int]) -> list[Hit]:
         if _AGE.search(line):
             details.add(li)
     labelled = any(_SEVERE_LABEL.search(line) for line in doc.lines)
-    near = any(any(abs(li - d) <= _SEVERE_WINDOW for d in details) for li, _ in mentions)
+    near = any(any(abs(li - d) <= _SEVERE_WINDOW for d in details) for li, _, _ in mentions)
     if not (labelled or near):
         return []
-    return [Hit("severe_topic", w, f"{n}", li, _keyword_example(w)) for n, (li, w) in enumerate(mentions)]
+    return [Hit("severe_topic", w, f"{n}", li, _keyword_example(w), s) for n, (li, w, s) in enumerate(mentions)]
