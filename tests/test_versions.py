@@ -269,3 +269,18 @@ def _token(html: str) -> str:
     from conftest import token_of
 
     return token_of(html)
+
+
+def test_a_released_version_brings_its_near_duplicates(client, cast):
+    owner, coord = cast["partner"], cast["coord"]
+    words = " ".join(f"word{i} district{i % 7} shelter{i % 5}" for i in range(120))
+    doc_id = released(client, owner, coord, "an unrelated short note about something else entirely")
+    twin = released(client, owner, coord, words)
+    assert twin not in [s["id"] for s in client.get(f"/api/v1/documents/{doc_id}", headers=coord.headers).json.get(
+        "similar", [])]
+    assert new_version(client, owner, doc_id, text_report(words + " revised")).status_code == 201
+    r = client.post(f"/api/v1/documents/{doc_id}/review", headers=coord.headers,
+                    json=release_body(coordinator_view(client, coord, doc_id), "restricted"))
+    assert r.status_code == 200, r.json
+    similar = client.get(f"/api/v1/documents/{doc_id}", headers=coord.headers).json.get("similar", [])
+    assert twin in [s["id"] for s in similar]

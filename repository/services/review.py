@@ -94,7 +94,7 @@ class Reviews(Part):
         detail: dict[str, Any] = {"rationale": rationale}
         with db.write(self.session):
             if pending is not None:  # its release makes the new version the document's content
-                versions.take_in(doc, pending)
+                versions.take_in(self.session, doc, pending)
                 detail["version"] = pending.number
             if new_codes is not None:
                 detail["accepted_codes"] = accept_codes(self.ctx, actor, doc, new_codes)

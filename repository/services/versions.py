@@ -27,6 +27,7 @@ from repository.data.models import utcnow
 from repository.protocol import Actor
 from repository.protocol import Denied
 from repository.protocol import versions as rules
+from repository.services import similarity
 from repository.services.base import Part
 from repository.services.base import ServiceError
 from repository.services.base import denied
@@ -100,9 +101,10 @@ def suggesting(doc: Document, pending: DocumentVersion | None) -> Any:
     return Suggesting(codes=list(doc.codes), suggested_codes=pending.suggested_codes or {})
 
 
-def take_in(doc: Document, pending: DocumentVersion) -> None:
+def take_in(session: Session, doc: Document, pending: DocumentVersion) -> None:
     """Inside a release's transaction: the version in review becomes the document's content (file, text, scan,
-    suggestions, minimum level) and the released one; the one it replaces is superseded."""
+    suggestions, minimum level, near-duplicate signature) and the released one; the one it replaces is
+    superseded. The caller queues the index."""
     for row in doc.version_rows:
         if row.state == rules.VERSION_RELEASED:
             row.state = rules.VERSION_SUPERSEDED
@@ -117,6 +119,7 @@ def take_in(doc: Document, pending: DocumentVersion) -> None:
     doc.minimum_level, doc.minimum_reasons = protocol.minimum_level(doc.detected, doc.codes)
     pending.state = rules.VERSION_RELEASED
     pending.released_at = utcnow()
+    similarity.record(session, doc.id, similarity.signature_of(doc.text))
 
 
 class Versions(Part):
