@@ -43,6 +43,7 @@ from indexer.matching import scored
 from indexer.query import QueryError
 from indexer.query import SearchRequest
 from indexer.query import parse_user_query
+from indexer.query import without_fields
 from indexer.schema import SCHEMA_VERSION
 from indexer.schema import IndexDoc
 from indexer.schema import analysis_fingerprint
@@ -52,6 +53,8 @@ from indexer.snapshot import FACET_FIELDS
 from indexer.snapshot import FactsRegistry
 from indexer.snapshot import Snapshot
 
+#: Fields a metadata-only document is never matched on (its text).
+METADATA_BLIND_FIELDS = frozenset({"body"})
 #: A folder of another index version is removed when nothing has written to it for this long.
 STALE_VERSION_SECONDS = 24 * 3600
 #: A segment with more than this share of deleted documents is rewritten at the next commit (answers do not
@@ -79,6 +82,9 @@ class SearchOutcome:
     #: ``{doc id: {field: [(start, end, term), ...]}}``: where the terms occur in the shown documents' ``body``
     #: and ``summary``, as the index recorded them (for :meth:`SearchIndex.snippet`; never shown as such).
     spans: dict[int, dict[str, list[tuple[int, int, str]]]] = field(default_factory=dict)
+    #: The shown documents the caller sees the metadata of only (found through ``meta_principals``): matched on
+    #: their metadata fields alone, without spans; the caller shows them without a snippet.
+    metadata_only: frozenset[int] = frozenset()
 
 
 class SearchIndex:
@@ -248,6 +254,7 @@ class SearchIndex:
         time_limit: float = 2.0,
         facet_fields: Iterable[str] = FACET_FIELDS,
         lookup: Lookup | None = None,
+        meta_principals: frozenset[str] = frozenset(),
     ) -> SearchOutcome:
         """Search within what ``principals`` may see, minus ``exclude_ids`` (documents whose index entry is
         stale). Totals and facet counts come from the same filtered set as the hits.
@@ -262,6 +269,10 @@ class SearchIndex:
         (:func:`indexer.expand.expand_text_query`); they are listed in ``also_searched`` and highlighted.
         Raises :class:`QueryError` for a refused query (checked before the access filter, so the answer is the
         same for every caller).
+
+        ``meta_principals`` are labels under which the caller sees documents' metadata only: those documents (not
+        already visible through ``principals``) are matched on :data:`METADATA_BLIND_FIELDS`-free queries, counted
+        in the total and the facets, and named in ``metadata_only``.
         """
         schema = self.schema
         if lookup is not None:
@@ -274,42 +285,46 @@ class SearchIndex:
         snap = self._snapshot()
         deadline = time.monotonic() + time_limit
         want = request.page * request.per_page
-        by_score = user_q is not None and request.sort != "date"
         excluded = {int(i) for i in exclude_ids}
         fields = tuple(facet_fields)
         total = 0
         counts: dict[str, dict[str, int]] = {}
         best: list[tuple] = []  # (sort key, segment number, local docnum, document id); larger keys first
+        # Metadata-only documents (labels meeting ``meta_principals`` but not ``principals``) are matched by the
+        # query without its body words, so that neither a hit, nor the total, nor a count tells what their text holds.
+        meta_q = without_fields(user_q, METADATA_BLIND_FIELDS)
+        meta_search = bool(meta_principals) and (user_q is None or meta_q is not None)
+        meta_hits: set[int] = set()
         try:
             for seg_no, (sub, leaf, _offset, facts) in enumerate(snap.segments):
                 allow = segment_filter(leaf, facts, request, principals, excluded)
-                if not allow:
-                    continue
-                if user_q is None:
-                    matched = set(allow)
-                    if leaf.has_deletions():
-                        matched -= leaf.deleted_docs_set
-                    top = newest(leaf, facts, matched, want, by_date=request.sort == "date")
-                elif by_score:
-                    matched, top = scored(sub, leaf, facts, user_q, allow, want, deadline)
-                else:
-                    matched = match_set(sub, leaf, facts, user_q, allow, deadline, {})
-                    top = newest(leaf, facts, matched, want, by_date=True)
-                if not matched:
-                    continue
-                total += len(matched)
-                count_facets(leaf, facts, matched, fields, counts)
-                ids = facts.ids(leaf)
-                best.extend((key, seg_no, local, ids[local]) for key, local in top)
+                passes = [(user_q, allow, False)]
+                if meta_search:
+                    meta_allow = segment_filter(leaf, facts, request, meta_principals, excluded)
+                    passes.append((meta_q, meta_allow.difference(allow) if allow else meta_allow, True))
+                for q, allowed, meta in passes:
+                    if not allowed:
+                        continue
+                    matched, top = _segment_matches(sub, leaf, facts, q, allowed, want, deadline, request.sort)
+                    if not matched:
+                        continue
+                    total += len(matched)
+                    count_facets(leaf, facts, matched, fields, counts)
+                    ids = facts.ids(leaf)
+                    best.extend((key, seg_no, local, ids[local]) for key, local in top)
+                    if meta:
+                        meta_hits.update(ids[local] for _key, local in top)
         except RecursionError as exc:
             raise QueryError("The query is too complex.") from exc
         best.sort(key=lambda item: item[0], reverse=True)
         start = (request.page - 1) * request.per_page
         page = best[start : start + request.per_page]
         ids = [doc_id for _key, _seg, _local, doc_id in page]
-        spans = match_spans(snap, page, terms) if terms and page else {}
+        full_page = [item for item in page if item[3] not in meta_hits]
+        spans = match_spans(snap, full_page, terms) if terms and full_page else {}
         facets = {facet: dict(sorted(values.items())) for facet, values in counts.items()}
-        return SearchOutcome(total, ids, facets, terms, also, spans)
+        metadata_only = frozenset(i for i in ids if i in meta_hits)
+        return SearchOutcome(total, ids, facets, terms, also, spans, metadata_only)
 
     # -- snippets --------------------------------------------------------------------------------------------
 
@@ -329,6 +344,20 @@ class SearchIndex:
         caller may see.
         """
         return make_snippet(text, terms, self.schema["body"].analyzer, max_chars, spans)
+
+
+def _segment_matches(sub, leaf, facts, q, allow, want: int, deadline: float, sort: str):
+    """The documents of one segment that ``q`` matches among ``allow`` (all of them without a query), and the best
+    ``want`` of them as ``(sort key, local docnum)``: by score, or newest first (``sort`` ``date``)."""
+    if q is None:
+        matched = set(allow)
+        if leaf.has_deletions():
+            matched -= leaf.deleted_docs_set
+        return matched, newest(leaf, facts, matched, want, by_date=sort == "date")
+    if sort != "date":
+        return scored(sub, leaf, facts, q, allow, want, deadline)
+    matched = match_set(sub, leaf, facts, q, allow, deadline, {})
+    return matched, newest(leaf, facts, matched, want, by_date=True)
 
 
 def _release_memory() -> None:

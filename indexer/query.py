@@ -112,3 +112,21 @@ def parse_user_query(schema: Schema, text: str) -> Q.Query | None:
     if n_terms > MAX_QUERY_TERMS * len(TEXT_FIELDS):
         raise QueryError(f"The query has more than {MAX_QUERY_TERMS} words.")
     return q
+
+
+def without_fields(q: Q.Query | None, fields: frozenset[str]) -> Q.Query | None:
+    """``q`` with every word or phrase of ``fields`` removed (Whoosh's normalisation drops the emptied branches);
+    ``None`` when nothing is left. The answer then depends on the other fields alone: metadata-only documents are
+    matched on their metadata (title, summary) so that a hit never tells what their text holds."""
+    if q is None:
+        return None
+
+    def strip(node: Q.Query) -> Q.Query:
+        if getattr(node, "fieldname", None) in fields:
+            return Q.NullQuery
+        if node.is_leaf():
+            return node
+        return node.apply(strip)
+
+    out = strip(q).normalize()
+    return None if out is Q.NullQuery else out

@@ -85,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
+    from repository.web import access
     from repository.web import admin
     from repository.web import api
     from repository.web import html
@@ -96,6 +97,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(html.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(ops.bp)  # /healthz, /readyz
+    app.register_blueprint(access.pages)  # /access-requests, the access request form of a metadata-only page
     html.init_app(app)
 
     from repository.cli import register

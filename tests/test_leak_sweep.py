@@ -135,6 +135,7 @@ def _parameter_values(sweep: Sweep, who: str) -> dict[str, list[str]]:
         "doc_id": doc_ids,
         "filename": ["style.css"],
         "token_id": [str(NEVER)],
+        "rid": [str(NEVER)],  # an access request (none exists: the planted documents are not discoverable)
         "user_id": [str(sweep.user_ids["owner_partner"])],
         "change": ["role"],  # with no role given: a refusal, never a change
         "_rest": [f"documents/{i}/nothing" for i in doc_ids],

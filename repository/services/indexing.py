@@ -60,7 +60,7 @@ def to_index_doc(doc: Document, taxonomy: Taxonomy) -> IndexDoc:
         title=doc.title,
         summary=doc.summary or "",
         body=doc.text or "",
-        labels=protocol.labels(protocol.facts_of(doc)),
+        labels=protocol.index_labels(protocol.facts_of(doc)),  # its audience's and, if discoverable, metadata's
         codes=codes,
         code_tree=tuple(sorted(taxonomy.with_ancestors(codes))),
         org=doc.org.acronym,

@@ -20,6 +20,7 @@ from repository.protocol import Actor
 from repository.protocol import Denied
 from repository.services import indexing
 from repository.services import versions
+from repository.services.access import parse_flag
 from repository.services.base import MAX_CODES
 from repository.services.base import MAX_GRANTS
 from repository.services.base import MAX_RATIONALE
@@ -102,6 +103,7 @@ class Reviews(Part):
                 add_comment(self.ctx, actor, doc, "return", rationale)
             if action == "release":
                 release = {"level": data.get("level"), "grant_orgs": grant_orgs, "grant_users": grant_users}
+                release["discoverable"] = parse_flag(data.get("discoverable"), "discoverable")  # services.access
                 self._release(actor, doc, release, risks, benefits, rationale, considered, override, detail)
             doc.rationale = rationale
             doc.risks = risks
@@ -135,11 +137,13 @@ class Reviews(Part):
         verdict = protocol.judge_release(
             level, grant_orgs, grant_users, record, doc.detected or [], considered, doc.minimum_level, override
         )
-        if verdict.reasons:
+        discoverable = bool(release.get("discoverable"))
+        refused = [*verdict.reasons, *protocol.discoverable_refusal(level, discoverable)]
+        if refused:
             gaps: dict[str, Any] = {"missing": [c.id for c in verdict.missing]}
             if verdict.unconsidered:
                 gaps["not_considered"] = verdict.unconsidered
-            raise ServiceError(422, "refused", "The release was refused.", reasons=verdict.reasons, **gaps)
+            raise ServiceError(422, "refused", "The release was refused.", reasons=refused, **gaps)
         if verdict.needs_override:
             raise ServiceError(
                 422,
@@ -155,6 +159,9 @@ class Reviews(Part):
         doc.org_grants = [OrgGrant(org_id=o.id) for o in orgs]
         doc.user_grants = [UserGrant(user_id=u.id) for u in users]
         doc.override = verdict.override
+        doc.discoverable = discoverable
+        if discoverable:
+            detail["discoverable"] = True
         detail.update(level=level, grant_orgs=grant_orgs, grant_users=grant_users, considered=considered)
         if verdict.override:
             detail["override"] = verdict.override

@@ -59,6 +59,8 @@ class HitDocument:
     codes: list[str]
     text: str
     summary: str
+    #: The caller sees this document's metadata only (protocol.discovery): ``text`` is empty, no snippet is shown.
+    metadata_only: bool = False
 
 
 class Listing(Part):
@@ -122,10 +124,11 @@ class Listing(Part):
                 exclude_ids=pending,
                 time_limit=float(self.repo.config["SEARCH_TIME_LIMIT"]),
                 lookup=alias_lookup(self.repo.taxonomy),
+                meta_principals=protocol.metadata_principals(actor),
             )
         except QueryError as exc:
             raise ServiceError(400, "bad_query", exc.message) from None
-        docs = self._hit_documents(actor, outcome.ids) if outcome.ids else {}
+        docs = self._hit_documents(actor, outcome.ids, outcome.metadata_only) if outcome.ids else {}
         dropped = [i for i in outcome.ids if i not in docs]
         if dropped:
             log.error("search index disagrees with the database for documents %s", dropped)
@@ -133,6 +136,9 @@ class Listing(Part):
         for doc_id in outcome.ids:
             doc = docs.get(doc_id)
             if doc is None:
+                continue
+            if doc.metadata_only:
+                hits.append({"doc": doc, "snippet": "", "metadata_only": True})
                 continue
             field, text = ("body", doc.text) if doc.text else ("summary", doc.summary)
             spans = outcome.spans.get(doc_id, {}).get(field)
@@ -148,17 +154,21 @@ class Listing(Part):
             "levels": list(effective.levels),
         }
 
-    def _hit_documents(self, actor: Actor, ids: list[int]) -> dict[int, HitDocument]:
+    def _hit_documents(
+        self, actor: Actor, ids: list[int], meta_ids: frozenset[int] = frozenset()
+    ) -> dict[int, HitDocument]:
         """The page's documents as the database has them now, those the actor may see: the SQL filter of the
         protocol in the query, and its per-document check on the facts read back. Three light queries (the
-        documents, their codes, their grants) for what a hit shows, not the full models."""
+        documents, their codes, their grants) for what a hit shows, not the full models. The index's
+        metadata-only hits (``meta_ids``) are kept only where the protocol says the actor sees their metadata, and
+        always shown as metadata only (no text), even if the actor has gained full access since."""
         rows = self.session.execute(
             select(
                 Document.id, Document.title, Document.level, Document.state, Document.published, Document.org_id,
-                Document.uploaded_by_id, Document.text, Document.summary, Organisation.acronym,
+                Document.uploaded_by_id, Document.text, Document.summary, Organisation.acronym, Document.discoverable,
             )  # fmt: skip
             .join(Organisation, Organisation.id == Document.org_id)
-            .where(Document.id.in_(ids), protocol.visible_clause(actor, Document))
+            .where(Document.id.in_(ids), protocol.metadata_visible_clause(actor, Document))
         ).all()
         if not rows:
             return {}
@@ -181,7 +191,7 @@ class Listing(Part):
         ):
             user_grants.setdefault(doc_id, set()).add(user_id)
         out: dict[int, HitDocument] = {}
-        for doc_id, title, level, state, published, org_id, uploader_id, text, summary, acronym in rows:
+        for doc_id, title, level, state, published, org_id, uploader_id, text, summary, acronym, discoverable in rows:
             facts = protocol.DocFacts(
                 state=state,
                 level=level,
@@ -189,8 +199,15 @@ class Listing(Part):
                 uploader_id=uploader_id,
                 grant_org_ids=frozenset(org_grants.get(doc_id, ())),
                 grant_user_ids=frozenset(user_grants.get(doc_id, ())),
+                discoverable=bool(discoverable),
             )
-            if protocol.can_view(actor, facts):
+            if doc_id in meta_ids:
+                if protocol.can_see_metadata(actor, facts):
+                    out[doc_id] = HitDocument(
+                        doc_id, title, level, state, published, HitOrg(acronym), codes.get(doc_id, []), "",
+                        summary or "", metadata_only=True,
+                    )  # fmt: skip
+            elif protocol.can_view(actor, facts):
                 out[doc_id] = HitDocument(
                     doc_id, title, level, state, published, HitOrg(acronym), codes.get(doc_id, []), text or "",
                     summary or "",

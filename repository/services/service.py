@@ -18,6 +18,7 @@ asks :mod:`repository.protocol`, one unit of work, audits)::
     svc.maintenance.reindex / migrate_retired_codes / imported_paths / known_hashes
     svc.catalogue.rows / stats
     svc.redactions.redact / choices
+    svc.access.metadata / request / requests / answer / own_request / titles
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from repository.data.models import Document
 from repository.protocol import Actor
+from repository.services.access import AccessRequests
 from repository.services.accounts import Accounts
 from repository.services.audit import AuditTrail
 from repository.services.base import Context
@@ -64,6 +66,7 @@ class Service(Part):
         self.catalogue = Catalogue(ctx)
         self.similarity = Similarity(ctx)
         self.redactions = Redactions(ctx)
+        self.access = AccessRequests(ctx)
 
     @property
     def ip(self) -> str | None:

@@ -14,6 +14,8 @@ from werkzeug.exceptions import HTTPException
 from repository.protocol import NOT_FOUND_MESSAGE
 from repository.services import ServiceError
 from repository.services import parse_date
+from repository.web.access import metadata_json
+from repository.web.access import request_json
 from repository.web.auth import BadToken
 from repository.web.auth import api_actor
 from repository.web.common import audit_filters
@@ -138,6 +140,9 @@ def upload():
 def get_document(doc_id: str):
     """One document's metadata."""
     actor = api_actor()
+    meta = service().access.metadata(actor, doc_id)  # a discoverable document outside its audience: metadata only
+    if meta is not None:
+        return jsonify(metadata_json(meta, repo().taxonomy))
     return _document(actor, service().documents.get(actor, doc_id))
 
 
@@ -337,6 +342,29 @@ def audit_csv():
     """Every audit event matching the filters, as CSV (coordinators)."""
     events = service().audit_trail.export(api_actor(), audit_filters(request.args))
     return csv_response(events_csv(events), "audit.csv")
+
+
+@bp.post("/documents/<doc_id>/access-requests")
+def request_access(doc_id: str):
+    """An account that sees a document's metadata only asks for access: JSON ``reason``."""
+    actor = api_actor()
+    req = service().access.request(actor, doc_id, _json_body().get("reason"))
+    return jsonify(id=req.id, state=req.state), 201
+
+
+@bp.get("/access-requests")
+def access_requests():
+    """Access requests (coordinators: all; other accounts: their own); ``state`` narrows them."""
+    actor = api_actor()
+    return jsonify(requests=[request_json(r) for r in service().access.requests(actor, request.args.get("state"))])
+
+
+@bp.post("/access-requests/<rid>")
+def answer_access_request(rid: str):
+    """A coordinator's answer to an access request: JSON ``action`` (grant or refuse) and ``note``."""
+    actor = api_actor()
+    data = _json_body()
+    return jsonify(request_json(service().access.answer(actor, rid, data.get("action"), data.get("note"))))
 
 
 @bp.get("/openapi.json")

@@ -20,6 +20,7 @@ from repository import protocol
 from repository.data.models import User
 from repository.services import ServiceError
 from repository.services.second_factor import qr_data_uri
+from repository.web.access import metadata_page
 from repository.web.auth import begin_second_step
 from repository.web.auth import html_actor
 from repository.web.auth import html_user
@@ -263,8 +264,10 @@ def upload():
 
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str):
-    """A document's page: metadata, codes, level, download; the forms each role may use."""
-    return _document_page(doc_id)
+    """A document's page: metadata, codes, level, download; the forms each role may use. A discoverable document
+    outside the caller's audience: its metadata only, with an access request form (repository.web.access)."""
+    meta = service().access.metadata(html_actor(), doc_id)
+    return metadata_page(meta) if meta is not None else _document_page(doc_id)
 
 
 def _document_page(doc_id: str, review: dict | None = None, refusal=None, status: int = 200):
@@ -373,6 +376,7 @@ def review(doc_id: str):
         "review_by": form.get("review_by") or None,
         "considered": form.getlist("considered"),
         "accept_codes": form.getlist("accept_codes"),
+        "discoverable": form.get("discoverable"),  # a release's metadata-only discovery (repository.web.access)
     }
     try:
         service().reviews.review(html_actor(), doc_id, data)

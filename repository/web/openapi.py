@@ -56,6 +56,8 @@ CONSTANTS: dict[str, Any] = {
     "BENEFITS": list(protocol.BENEFITS),
     "BENEFITS_COUNT": len(protocol.BENEFITS),
     "REVIEW_ACTIONS": list(protocol.REVIEW_ACTIONS),
+    "REQUEST_STATES": list(protocol.REQUEST_STATES),  # access requests (repository.protocol.discovery)
+    "DISCOVERABLE_LEVELS": list(protocol.DISCOVERABLE_LEVELS),
     "RELEASE_GATE": [c.id for c in protocol.RELEASE_GATE],
     "KINDS": list(KINDS),
     "KINDS_COUNT": len(KINDS),

@@ -72,6 +72,7 @@ def document_json(actor: Actor, doc: Document, taxonomy: Taxonomy) -> dict[str, 
             grant_orgs=sorted(g.org.acronym for g in doc.org_grants),
             grant_users=sorted(g.user.email for g in doc.user_grants),
             review_by=doc.review_by.isoformat() if doc.review_by else None,
+            discoverable=bool(doc.discoverable),  # metadata-only discovery outside the audience (web.access)
         )
     if protocol.allowed(actor, "see_comments", facts):
         out["comments"] = [comment_json(c) for c in doc.comments]
@@ -134,7 +135,7 @@ def comment_json(comment: Comment) -> dict[str, Any]:
 
 def hit_json(doc: Any, snippet: str, taxonomy: Taxonomy) -> dict[str, Any]:
     """One search hit (``doc``: a :class:`~repository.services.HitDocument`, or a model with the same attributes)."""
-    return {
+    out = {
         "id": doc.id,
         "title": doc.title,
         "snippet": snippet,
@@ -143,7 +144,10 @@ def hit_json(doc: Any, snippet: str, taxonomy: Taxonomy) -> dict[str, Any]:
         "org": doc.org.acronym,
         "published": doc.published.isoformat() if doc.published else None,
         "codes": taxonomy.group(doc.codes),
-    }
+    } | ({"metadata_only": True} if getattr(doc, "metadata_only", False) else {})
+    if out.get("metadata_only"):
+        del out["snippet"]  # a metadata-only hit (protocol.discovery) shows no text at all
+    return out
 
 
 def event_json(event: AuditEvent) -> dict[str, Any]:
