@@ -90,17 +90,19 @@ def extract_xlsx(path: Path) -> str:
     from openpyxl import load_workbook
 
     check_zip_container(path)
-    workbook = load_workbook(str(path), read_only=True, data_only=True)
     out = Collector()
-    try:
-        for sheet in workbook.worksheets:
-            if out.full:
-                break
-            out.add(f"\n{sheet.title}\n")
-            sheet.reset_dimensions()  # a forged <dimension> must not make openpyxl pad millions of empty cells
-            _rows_text(sheet.iter_rows(values_only=True), out)
-    finally:
-        workbook.close()
+    # an open file, not its name: openpyxl refuses a name without an .xlsx suffix (stored files are named by digest)
+    with open(path, "rb") as fh:
+        workbook = load_workbook(fh, read_only=True, data_only=True)
+        try:
+            for sheet in workbook.worksheets:
+                if out.full:
+                    break
+                out.add(f"\n{sheet.title}\n")
+                sheet.reset_dimensions()  # a forged <dimension> must not make openpyxl pad millions of empty cells
+                _rows_text(sheet.iter_rows(values_only=True), out)
+        finally:
+            workbook.close()
     return out.text()
 
 
