@@ -205,23 +205,53 @@ def review_due(on: str | None) -> None:
 @click.option(
     "--jobs", type=click.IntRange(1, 64), default=None, help="Files handled at once (default: the number of cores)."
 )
-def import_command(folder: Path, org: str, as_email: str, jobs: int | None) -> None:
+@click.option(
+    "--map",
+    "map_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help='YAML file of folder patterns to code ids ("Assessments/Sebha/**": [doc_type:assessment]), applied as '
+    "accepted codes.",
+)
+@click.option(
+    "--report",
+    "report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV file of the per-file report (default: imports/import-<time>.csv in the data folder).",
+)
+def import_command(
+    folder: Path, org: str, as_email: str, jobs: int | None, map_file: Path | None, report: Path | None
+) -> None:
     """Bulk-import every supported file under FOLDER (e.g. a Dropbox export) as submissions.
 
-    Files already imported (same path for this organisation, or same content) are skipped. --jobs files are
-    handled at once (default: the number of cores).
+    Files already imported (same path for this organisation, or same content) are skipped, so an interrupted
+    import run again goes on where it stopped. Hidden and system files and symbolic links are left out. --jobs
+    files are handled at once (default: the number of cores). The summary ends with where the CSV report is.
     """
+    from repository.services.importer import IMPORTED
+    from repository.services.importer import SKIPPED
+    from repository.services.importer import default_report
     from repository.services.importer import run_import
 
+    report = report or default_report(current_app.config["DATA_DIR"])
     try:
-        summary = run_import(_service(), folder, org, as_email, jobs=jobs)
+        summary = run_import(_service(), folder, org, as_email, jobs=jobs, map_file=map_file, report=report)
     except ServiceError as exc:
         _fail(exc)
     click.echo(
         f"Imported {summary.imported}, skipped {summary.skipped} already imported, refused {len(summary.refused)}."
     )
+    if summary.ignored:
+        left_out = "; ".join(f"{n} {reason}" for reason, n in summary.reasons(SKIPPED).items()
+                             if not reason.startswith(("already imported", "same content")))  # fmt: skip
+        click.echo(f"Left out {summary.ignored} entries: {left_out}.")
+    unreadable = [r for r in summary.rows if r["outcome"] == IMPORTED and r["reason"]]
+    for row in unreadable[:50]:
+        click.echo(f"  imported without text {row['path']}: {row['reason']}", err=True)
     for path, reason in summary.refused[:50]:
         click.echo(f"  refused {path}: {reason}", err=True)
+    click.echo(f"Report: {report}")
 
 
 #: How long `reindex` waits for the rebuild (done by this command, or by a server that took it up first).

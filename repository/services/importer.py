@@ -1,52 +1,125 @@
-"""Bulk import of a folder (e.g. a Dropbox export) as submissions of one organisation."""
+"""Bulk import of a folder (e.g. a Dropbox export) as submissions of one organisation.
+
+Each file becomes a document in one write transaction that also records its ``source_path`` (``ORG:relative
+path``), so an import killed at any point (even ``kill -9``) and run again imports every file exactly once: a file
+whose transaction committed is skipped as already imported, one whose transaction had not committed is imported
+now (its bytes may already be in the content-addressed store; they are simply stored again under the same name).
+``--map`` codes are given at upload, in the same transaction. The per-file report (imported, skipped, refused,
+each with why) is written as CSV while the import runs, one line per entry.
+"""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import datetime as dt
 import hashlib
 import multiprocessing
 import os
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from typing import IO
 
 import click
+from sqlalchemy import select
 
 from repository import protocol
+from repository.data.models import Document
 from repository.services.base import ServiceError
+from repository.services.import_tree import CodeMap
+from repository.services.import_tree import Entry
+from repository.services.import_tree import load_map
+from repository.services.import_tree import source_key
+from repository.services.import_tree import walk
 from repository.services.intake import extraction_pool
 from repository.services.service import Service
+
+IMPORTED = "imported"
+SKIPPED = "skipped"
+REFUSED = "refused"
+#: The columns of the CSV report.
+REPORT_COLUMNS = ("path", "outcome", "reason", "document_id", "sha256", "codes")
 
 
 @dataclass
 class ImportSummary:
-    """What an import did."""
+    """What an import did: counts, the refusals, and one row per entry of the tree (see :data:`REPORT_COLUMNS`).
+
+    ``skipped`` counts files already imported (by path or content); entries left out without being read (hidden
+    and system files, symbolic links) are ``ignored``."""
 
     imported: int = 0
     skipped: int = 0
+    ignored: int = 0
     refused: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[dict[str, str]] = field(default_factory=list)
+    report: Path | None = None
+
+    def reasons(self, outcome: str) -> dict[str, int]:
+        """How many entries had each reason for ``outcome`` (the reasons' first clause, without ids)."""
+        out: dict[str, int] = {}
+        for row in self.rows:
+            if row["outcome"] == outcome and row["reason"]:
+                reason = row["reason"].split(" (", 1)[0]
+                out[reason] = out.get(reason, 0) + 1
+        return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _files(folder: Path) -> list[Path]:
-    out = []
-    for root, dirs, names in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            path = Path(root) / name
-            if name.startswith(".") or path.is_symlink() or not path.is_file():
-                continue
-            out.append(path)
-    return out
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _sha256(path: Path) -> str:
+class _Report:
+    """The CSV report, written (and flushed) one row at a time so an interrupted run leaves what it did."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.fh: IO[str] | None = None
+        self.writer = None
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+            except OSError as exc:
+                message = f"--report {path}: cannot be written ({exc.strerror})."
+                raise ServiceError(422, "invalid_value", message) from None
+            self.writer = csv.writer(self.fh)
+            self.writer.writerow(REPORT_COLUMNS)
+
+    def add(self, row: dict[str, str]) -> None:
+        if self.writer is not None and self.fh is not None:
+            self.writer.writerow([_cell(row[c]) for c in REPORT_COLUMNS])
+            self.fh.flush()
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+
+
+def default_report(data_dir: str | Path) -> Path:
+    """Where the CSV report goes when ``--report`` is not given: ``<data folder>/imports/import-<UTC time>.csv``."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return Path(data_dir) / "imports" / f"import-{stamp}.csv"
+
+
+def _open_nofollow(path: str) -> IO[bytes]:
+    """The file at ``path`` for reading, refusing a symbolic link put there since the folder was listed."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    return os.fdopen(os.open(path, flags), "rb")
+
+
+def _sha256(fh: IO[bytes]) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(chunk)
+    for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+        digest.update(chunk)
+    fh.seek(0)
     return digest.hexdigest()
 
 
@@ -60,8 +133,21 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str, jobs: int | None = None) -> ImportSummary:
+def run_import(
+    svc: Service,
+    folder: Path,
+    org_acronym: str,
+    as_email: str,
+    jobs: int | None = None,
+    *,
+    map_file: Path | None = None,
+    report: Path | None = None,
+) -> ImportSummary:
     """Import every file under ``folder``; files seen before (by path or content) are skipped.
+
+    ``map_file`` (YAML, folder patterns to code ids) gives each file the codes of the patterns its path matches,
+    as accepted codes; it is read and checked against the vocabulary before anything is imported. ``report`` is
+    the CSV file of the per-file report (none when None).
 
     ``jobs`` files are handled at once (default: one per core), each by its own thread with its own database
     session and its own sandboxed extraction worker, so extraction and analysis use every core while the
@@ -81,11 +167,22 @@ def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str, jobs
     jobs = default_jobs() if jobs is None else jobs
     if not 1 <= jobs <= 64:
         raise ServiceError(422, "invalid_value", "--jobs must be a whole number from 1 to 64.")
+    code_map = load_map(map_file, svc.repo.taxonomy.unknown) if map_file is not None else CodeMap()
     folder = folder.resolve()
-    files = _files(folder)
-    done_paths = svc.maintenance.imported_paths(org.id)
-    hashes = svc.maintenance.known_hashes()
-    summary = ImportSummary()
+    entries = list(walk(folder))
+    done_paths = dict(
+        svc.session.execute(
+            select(Document.source_path, Document.id).where(
+                Document.org_id == org.id, Document.source_path.is_not(None)
+            )
+        ).all()
+    )
+    hashes: dict[str, str] = {sha: f"as document {doc_id}" for sha, doc_id in svc.session.execute(
+        select(Document.sha256, Document.id)
+    ).all()}  # fmt: skip
+    svc.session.rollback()  # end the read transaction: the threads write on their own sessions
+    summary = ImportSummary(report=report)
+    out = _Report(report)
     lock = threading.Lock()
     # The import's own view of the repository: its own extraction workers, and uploads that only queue their
     # index changes (a separate process applies them, see _index_follower).
@@ -95,35 +192,55 @@ def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str, jobs
         extractor=extraction_pool(svc.repo.config, jobs),
     )
 
-    def one(path: Path) -> None:
-        rel = str(path.relative_to(folder))
-        key = f"{org.acronym}:{rel}"
-        if key in done_paths:
-            with lock:
-                summary.skipped += 1
-            return
-        try:
-            digest = _sha256(path)
-            with lock:
-                seen = digest in hashes
-                hashes.add(digest)  # a second copy of the same bytes in this folder is skipped, not extracted twice
-                if seen:
-                    summary.skipped += 1
-            if seen:
-                return
-            with repo.make_session() as session, open(path, "rb") as fh:
-                Service(repo, session, ip=svc.ip).intake.upload(actor, fh, path.name, source_path=key)
-            with lock:
+    def note(entry: Entry, outcome: str, reason: str = "", doc_id: int | None = None, sha: str = "",
+             codes: list[str] | None = None) -> None:  # fmt: skip
+        row = {"path": entry.rel, "outcome": outcome, "reason": reason, "document_id": str(doc_id or ""),
+               "sha256": sha, "codes": " ".join(codes or [])}  # fmt: skip
+        with lock:
+            summary.rows.append(row)
+            out.add(row)
+            if outcome == IMPORTED:
                 summary.imported += 1
+            elif outcome == REFUSED:
+                summary.refused.append((entry.rel, reason))
+            elif entry.skip:
+                summary.ignored += 1
+            else:
+                summary.skipped += 1
+
+    def one(entry: Entry) -> None:
+        if entry.skip:
+            note(entry, SKIPPED, entry.skip)
+            return
+        key = source_key(org.acronym, entry.key)
+        if key in done_paths:
+            note(entry, SKIPPED, f"already imported (document {done_paths[key]})", done_paths[key])
+            return
+        codes = code_map.codes_for(entry.rel)
+        try:
+            with _open_nofollow(entry.path) as fh:
+                digest = _sha256(fh)
+                with lock:
+                    first = hashes.get(digest)
+                    if first is None:
+                        hashes[digest] = f"as {entry.rel}"  # a second copy here is skipped, not extracted twice
+                if first is not None:
+                    note(entry, SKIPPED, f"same content ({first})", sha=digest)
+                    return
+                with repo.make_session() as session:
+                    doc = Service(repo, session, ip=svc.ip).intake.upload(
+                        actor, fh, entry.name, source_path=key, codes=codes
+                    )
+                    doc_id, status, why = doc.id, doc.text_status, doc.text_reason
+            reason = f"text unavailable ({why})" if status == "unavailable" else ""
+            note(entry, IMPORTED, reason, doc_id, digest, codes)
         except ServiceError as exc:
-            with lock:
-                if exc.code == "duplicate":
-                    summary.skipped += 1
-                else:
-                    summary.refused.append((rel, exc.message))
+            if exc.code == "duplicate":
+                note(entry, SKIPPED, "same content (as a stored document)")
+            else:
+                note(entry, REFUSED, exc.message)
         except OSError as exc:
-            with lock:
-                summary.refused.append((rel, f"cannot read the file ({exc.strerror})"))
+            note(entry, REFUSED, f"cannot read the file ({exc.strerror})")
 
     background = svc.repo.worker.running
     if background:
@@ -131,12 +248,13 @@ def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str, jobs
     follower = _start_index_follower(svc.repo.config)
     try:
         with (
-            click.progressbar(length=len(files), label="Importing", show_pos=True, file=sys.stderr) as bar,
+            click.progressbar(length=len(entries), label="Importing", show_pos=True, file=sys.stderr) as bar,
             ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="import") as pool,
         ):
-            for _ in pool.map(one, files):
+            for _ in pool.map(one, entries):
                 bar.update(1)
     finally:
+        out.close()
         repo.extractor.close()
         _stop_index_follower(follower)
         if background:
@@ -146,7 +264,7 @@ def run_import(svc: Service, folder: Path, org_acronym: str, as_email: str, jobs
     return summary
 
 
-def _index_follower(config: dict, stop) -> None:
+def _index_follower(config: dict, stop, parent: int) -> None:
     """Body of the process that applies the index outbox while an import runs (then what is left), so that
     Whoosh's indexing has a core of its own instead of sharing the import's interpreter lock. It needs the
     database, the index and the vocabulary, not the web application."""
@@ -167,6 +285,7 @@ def _index_follower(config: dict, stop) -> None:
         poll=0.2,
         coalesce=IMPORT_COALESCE_SECONDS,
     )
+    stop = _UntilOrphaned(stop, parent)
     try:
         with index.bulk_writer() as marked:
             worker.bulk = marked
@@ -176,13 +295,39 @@ def _index_follower(config: dict, stop) -> None:
         engine.dispose()
 
 
+class _UntilOrphaned:
+    """The follower's stop signal, also set when the import that started it is gone (killed, even by ``kill -9``):
+    an orphaned follower applies what is pending and ends instead of holding the index's bulk mark forever."""
+
+    def __init__(self, stop, parent: int) -> None:
+        self.stop = stop
+        self.parent = parent
+
+    def is_set(self) -> bool:
+        """Whether the import said stop, or has ended."""
+        return self.stop.is_set() or os.getppid() != self.parent
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds (in short steps, to notice the import's end); whether it is set."""
+        deadline = time.monotonic() + timeout
+        while not self.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self.stop.wait(min(left, 0.5))
+        return True
+
+
 def _start_index_follower(config) -> tuple | None:
     keys = ("DATA_DIR", "DATABASE_URL", "TAXONOMY_PATH")
     try:
         context = multiprocessing.get_context("spawn")  # a fresh interpreter: never fork a threaded process
         stop = context.Event()
         process = context.Process(
-            target=_index_follower, args=({k: config[k] for k in keys}, stop), name="index-follower", daemon=True
+            target=_index_follower,
+            args=({k: config[k] for k in keys}, stop, os.getpid()),  # the follower ends when this process is gone
+            name="index-follower",
+            daemon=True,
         )
         process.start()
     except OSError:
