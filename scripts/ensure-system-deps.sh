@@ -48,4 +48,22 @@ if ! have_tesseract; then
         echo "    brew install tesseract tesseract-lang                                        # macOS" >&2
     fi
 fi
+have_arabic_font() {
+    for f in /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/dejavu/DejaVuSans.ttf \
+             /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf /usr/share/fonts/truetype/freefont/FreeSerif.ttf; do
+        [ -f "$f" ] && return 0
+    done
+    [ -n "${DEMO_ARABIC_FONT:-}" ] && [ -f "$DEMO_ARABIC_FONT" ]
+}
+
+if ! have_arabic_font; then
+    if [ "$can_apt" = yes ]; then
+        echo "Installing the DejaVu fonts (Arabic glyphs for redacted copies and the demo's PDFs)..."
+        apt_install fonts-dejavu-core || true
+    fi
+    if ! have_arabic_font; then
+        echo "No TTF font with Arabic glyphs: Arabic redacted copies will be refused (503) and the demo's Arabic PDFs skipped." >&2
+        echo "    sudo apt-get install -y fonts-dejavu-core      # Debian/Ubuntu (or set DEMO_ARABIC_FONT to a TTF)" >&2
+    fi
+fi
 exit 0
