@@ -203,3 +203,23 @@ def test_the_pages(app, client, cast):
     assert f"/documents/{doc_id}/file" in opened
     assert browser_for(app, cast["staff"]).post(f"/access-requests/{rid}", data={}).status_code == 400  # CSRF
     assert app.test_client().get("/access-requests").status_code == 302  # to the login page
+
+
+def test_a_grant_on_request_survives_a_rerelease_at_confidential(app, client, cast):
+    partner, outsider, coord = cast["partner"], cast["other_partner"], cast["coord"]
+    doc_id = _doc(client, partner, "eta")
+    assert release(client, coord, doc_id, "confidential", discoverable=True).status_code == 200
+    rid = client.post(f"/api/v1/documents/{doc_id}/access-requests", headers=outsider.headers,
+                      json={"reason": "Please."}).json["id"]
+    assert client.post(f"/api/v1/access-requests/{rid}", headers=coord.headers,
+                       json={"action": "grant"}).status_code == 200
+    r = release(client, coord, doc_id, "confidential", rationale="Re-checked.")  # the body names no people
+    assert r.status_code == 200 and r.json["grant_users"] == [outsider.email]
+    assert "sha256" in client.get(f"/api/v1/documents/{doc_id}", headers=outsider.headers).json
+    desk = browser_for(app, coord)
+    page = desk.get(f"/documents/{doc_id}").get_data(as_text=True)
+    form = {"action": "release", "level": "confidential", "rationale": "Again.", "risks": "none_identified",
+            "benefits": "none_identified"}
+    assert post_page_form(desk, f"/documents/{doc_id}/review", page, form).status_code == 302
+    assert coordinator_view(client, coord, doc_id)["grant_users"] == [outsider.email]
+    assert release(client, coord, doc_id, "restricted").json["grant_users"] == []  # in the audience anyway

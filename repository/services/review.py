@@ -153,6 +153,10 @@ class Reviews(Part):
             )
         orgs = self._orgs(grant_orgs)
         users = self._users(grant_users)
+        if level == protocol.CONFIDENTIAL and doc.state == protocol.RELEASED and doc.level == protocol.CONFIDENTIAL:
+            # A re-release at confidential cannot name people: those granted on request keep access (services.access)
+            users = [g.user for g in doc.user_grants]
+            grant_users = sorted(u.email for u in users)
         old_orgs = sorted(g.org.acronym for g in doc.org_grants)
         old_users = sorted(g.user.email for g in doc.user_grants)
         doc.level = level

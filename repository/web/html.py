@@ -284,7 +284,9 @@ def _document_page(doc_id: str, review: dict | None = None, refusal=None, status
         "rationale": doc.rationale or "",
         "override": "",
         "grant_orgs": [g.org.acronym for g in doc.org_grants],
-        "grant_users": " ".join(g.user.email for g in doc.user_grants),
+        # people are named at strictly confidential only (at confidential, grants on request stay: services.access)
+        "grant_users": " ".join(g.user.email for g in doc.user_grants) if doc.level == protocol.STRICTLY_CONFIDENTIAL
+        else "",
         "review_by": doc.review_by.isoformat() if doc.review_by else "",
         "considered": [],
         "accept_codes": [],
