@@ -255,6 +255,7 @@ class SearchIndex:
         facet_fields: Iterable[str] = FACET_FIELDS,
         lookup: Lookup | None = None,
         meta_principals: frozenset[str] = frozenset(),
+        with_spans: bool = True,
     ) -> SearchOutcome:
         """Search within what ``principals`` may see, minus ``exclude_ids`` (documents whose index entry is
         stale). Totals and facet counts come from the same filtered set as the hits.
@@ -273,6 +274,8 @@ class SearchIndex:
         ``meta_principals`` are labels under which the caller sees documents' metadata only: those documents (not
         already visible through ``principals``) are matched on :data:`METADATA_BLIND_FIELDS`-free queries, counted
         in the total and the facets, and named in ``metadata_only``.
+
+        ``with_spans=False`` reads no highlight positions (for a caller that shows no snippet).
         """
         schema = self.schema
         if lookup is not None:
@@ -321,7 +324,7 @@ class SearchIndex:
         page = best[start : start + request.per_page]
         ids = [doc_id for _key, _seg, _local, doc_id in page]
         full_page = [item for item in page if item[3] not in meta_hits]
-        spans = match_spans(snap, full_page, terms) if terms and full_page else {}
+        spans = match_spans(snap, full_page, terms) if with_spans and terms and full_page else {}
         facets = {facet: dict(sorted(values.items())) for facet, values in counts.items()}
         metadata_only = frozenset(i for i in ids if i in meta_hits)
         return SearchOutcome(total, ids, facets, terms, also, spans, metadata_only)

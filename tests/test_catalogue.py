@@ -15,7 +15,7 @@ from audience_cast import make_accounts
 from conftest import NONE_IDENTIFIED
 from conftest import upload
 
-from repository.services import catalogue as catalogue_service
+from repository.services import search as search_service
 
 ROLES = cast("uploader", "owner_staff", "other_partner", "other_staff", "granted_org_staff", "third_person",
              "coordinator", "outside_admin")
@@ -303,13 +303,14 @@ def test_a_bad_token_is_a_401(planted):
 
 
 def test_the_walk_crosses_pages_and_stops_at_the_last_page_search_serves(planted, monkeypatch):
+    """The walk is the pages search serves, in their order, up to the last one (1000 of 100; here 3 of 2)."""
     client, accounts, ids = planted
     headers = accounts["coordinator"].headers
     hits, _ = paged_search(client, headers, {"sort": "date"})
-    monkeypatch.setattr(catalogue_service, "MAX_PER_PAGE", 2)
+    monkeypatch.setattr(search_service, "MAX_PER_PAGE", 2)  # the database re-check 2 ids at a time
     assert [d["id"] for d in catalogue_json(client, headers, {"sort": "date"})["documents"]] == [h["id"] for h in hits]
     assert client.get("/api/v1/stats", headers=headers).json["total"] == len(DOCS)
-    monkeypatch.setattr(catalogue_service, "MAX_PAGE", 3)  # search serves pages 1-3 only: 6 documents
+    monkeypatch.setattr(search_service, "MAX_PAGE", 3)  # search would serve pages 1-3 of 2 only: 6 documents
     found = catalogue_json(client, headers, {"sort": "date"})
     assert [d["id"] for d in found["documents"]] == [h["id"] for h in hits][:6] and found["total"] == 6
     assert client.get("/api/v1/stats", headers=headers).json["total"] == 6

@@ -1,27 +1,27 @@
 """The catalogue of what a caller can find, and figures about it: every document the caller can page through in
-search with the same filters, one row each (:meth:`Catalogue.rows`, produced page by page), and counts over exactly
-those rows (:meth:`Catalogue.stats`).
+search with the same filters, one row each (:meth:`Catalogue.rows`, produced as they are read), and counts over
+exactly those rows (:meth:`Catalogue.stats`).
 
-Both are built by paging through the caller's own search (:meth:`Listing.search`) on the server, 100 hits a page
-up to the last page a client could ask for, and nothing else: the access labels of the index, the request's
-filters, the level filter the protocol allows the caller, the documents left out while their index entry is stale,
-the database re-check of every hit and whatever a hit may show of a document (a metadata-only hit stays metadata
-only) are then the search's own, so the catalogue and the figures cannot drift from what search shows. A document
-that moves between two pages while the walk runs is listed once.
+Both are built on the caller's own search, :meth:`Listing.walk`: the hits of every page search would serve (1000
+pages of 100), in its order, from one run of the searcher over its filtered match set and the same database
+re-check as a page of hits. The access labels of the index, the request's checks and filters, the level filter the
+protocol allows the caller, the documents left out while their index entry is stale, the re-check of every hit
+and what a hit may show of a document (a metadata-only hit stays metadata only) are then the search's own, so the
+catalogue and the figures cannot drift from what search shows. Paging through ``Listing.search`` itself would give
+the same rows but run the searcher once per page (for 20,000 documents, 200 runs: about a minute).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
 
-from indexer.query import MAX_PAGE
-from indexer.query import MAX_PER_PAGE
 from indexer.schema import NO_LEVEL
 from repository import protocol
 from repository.data.models import Document
@@ -30,6 +30,8 @@ from repository.services.base import Part
 from repository.services.search import Listing
 from repository.services.search import SearchRequest
 
+#: Rows whose upload time, language and digest are read in one query.
+ROWS_PER_READ = 100
 #: The facets whose codes the figures count, with the name of their figure.
 FIGURE_FACETS = {"theme": "by_theme", "location": "by_location"}
 
@@ -63,12 +65,11 @@ class Catalogue(Part):
 
     def rows(self, actor: Actor, request: SearchRequest) -> Iterator[CatalogueRow]:
         """Every document ``actor`` can page through in search with ``request``'s filters and order (its page and
-        per_page are ignored), in search order. The first page is searched before this returns, so a refused
-        request raises its :class:`~repository.services.base.ServiceError` here; the rest is searched as the rows
-        are read (at most 100 rows and one page of search in memory at a time)."""
-        listing = Listing(self.ctx)
-        first = listing.search(actor, _page(request, 1))
-        return self._walk(actor, listing, request, first)
+        per_page are ignored), in search order. The request is checked and searched before this returns, so a
+        refused request raises its :class:`~repository.services.base.ServiceError` here; the rows are read from
+        the database a hundred at a time as they are consumed."""
+        hits = Listing(self.ctx).walk(actor, request)
+        return self._pages(hits, protocol.allowed(actor, "review_queue"))
 
     def stats(self, actor: Actor, request: SearchRequest, today: dt.date) -> dict[str, Any]:
         """Counts over :meth:`rows`: ``total``; ``by_org`` (acronym), ``by_level`` (the level of a released
@@ -102,22 +103,10 @@ class Catalogue(Part):
             out["due_for_review"] = dict(sorted(figures["due"].items()))
         return out
 
-    def _walk(
-        self, actor: Actor, listing: Listing, request: SearchRequest, result: dict[str, Any]
-    ) -> Iterator[CatalogueRow]:
-        """The rows of the search pages from ``result`` (page 1) on, as a client pages: while the total says
-        there are more, up to the last page search serves."""
-        seen: set[int] = set()
-        due_allowed = protocol.allowed(actor, "review_queue")
-        page = 1
-        while True:
-            hits = [h for h in result["hits"] if h["doc"].id not in seen]
-            seen.update(h["doc"].id for h in hits)
-            yield from self._rows(hits, due_allowed)
-            if page * MAX_PER_PAGE >= result["total"] or page >= MAX_PAGE:
-                return
-            page += 1
-            result = listing.search(actor, _page(request, page))
+    def _pages(self, hits: Iterator[dict[str, Any]], due_allowed: bool) -> Iterator[CatalogueRow]:
+        """The rows of ``hits``, read a page at a time."""
+        while page := list(itertools.islice(hits, ROWS_PER_READ)):
+            yield from self._rows(page, due_allowed)
 
     def _rows(self, hits: list[dict[str, Any]], due_allowed: bool) -> list[CatalogueRow]:
         """The rows of one page of hits: what the hit shows, plus the upload time, language, file digest (and
@@ -149,11 +138,6 @@ class Catalogue(Part):
                 )  # fmt: skip
             out.append(row)
         return out
-
-
-def _page(request: SearchRequest, page: int) -> SearchRequest:
-    """``request`` for one page of the walk: the most hits a page may have."""
-    return dataclasses.replace(request, page=page, per_page=MAX_PER_PAGE)
 
 
 def _day(value: dt.datetime) -> dt.date:

@@ -10,10 +10,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from typing import Any
 
+from sqlalchemy import literal
 from sqlalchemy import select
 
+from indexer.index import SearchOutcome
+from indexer.query import MAX_PAGE
+from indexer.query import MAX_PER_PAGE
 from indexer.query import MAX_QUERY_CHARS
 from indexer.query import SORTS
 from indexer.query import QueryError
@@ -100,34 +105,7 @@ class Listing(Part):
         The level filter applied is the one the protocol allows the actor (:func:`protocol.effective_levels`),
         returned as ``levels``; the caller's request is not changed.
         """
-        if not 1 <= request.page <= 1000:
-            raise ServiceError(400, "bad_request", "page must be a whole number from 1 to 1000.")
-        if not 1 <= request.per_page <= 100:
-            raise ServiceError(400, "bad_request", "per_page must be a whole number from 1 to 100.")
-        if len(request.codes) > MAX_CODES:
-            raise invalid(f"code has more than {MAX_CODES} values.")
-        # Retired codes are accepted as filters: documents keep them until ``taxonomy migrate`` moves them.
-        unknown = [c for c in dict.fromkeys(request.codes) if c not in self.repo.taxonomy]
-        if unknown:
-            raise unknown_codes(unknown)
-        for level in request.levels:
-            if level != NO_LEVEL:
-                self.ctx.check_level(level, "level")
-        if request.date_from and request.date_to and request.date_from > request.date_to:
-            raise invalid("from must not be after to.")
-        effective = dataclasses.replace(request, levels=protocol.effective_levels(actor, request.levels))
-        pending = indexing.pending_document_ids(self.session)
-        try:
-            outcome = self.repo.index.search(
-                effective,
-                protocol.principals(actor),
-                exclude_ids=pending,
-                time_limit=float(self.repo.config["SEARCH_TIME_LIMIT"]),
-                lookup=alias_lookup(self.repo.taxonomy),
-                meta_principals=protocol.metadata_principals(actor),
-            )
-        except QueryError as exc:
-            raise ServiceError(400, "bad_query", exc.message) from None
+        effective, outcome = self._outcome(actor, request)
         docs = self._hit_documents(actor, outcome.ids, outcome.metadata_only) if outcome.ids else {}
         dropped = [i for i in outcome.ids if i not in docs]
         if dropped:
@@ -154,8 +132,70 @@ class Listing(Part):
             "levels": list(effective.levels),
         }
 
+    def walk(self, actor: Actor, request: SearchRequest) -> Iterator[dict[str, Any]]:
+        """Every hit ``actor`` can page through with ``request`` (its ``page`` and ``per_page`` aside): the hits
+        of pages 1 to :data:`MAX_PAGE` of :data:`MAX_PER_PAGE`, in their order, as :meth:`search` gives them but
+        without snippets. One run of the searcher over its filtered match set (no highlight positions read), the
+        database re-check of :meth:`search` on :data:`MAX_PER_PAGE` ids at a time, without the text. The request
+        is checked (and refused) before this returns; the re-check runs as the hits are read."""
+        _effective, outcome = self._outcome(
+            actor, dataclasses.replace(request, page=1, per_page=MAX_PER_PAGE), every_page=True
+        )
+        return self._walk_hits(actor, outcome)
+
+    def _walk_hits(self, actor: Actor, outcome: SearchOutcome) -> Iterator[dict[str, Any]]:
+        """The hits of :meth:`walk`, a page of ids at a time."""
+        for start in range(0, len(outcome.ids), MAX_PER_PAGE):
+            ids = outcome.ids[start : start + MAX_PER_PAGE]
+            docs = self._hit_documents(actor, ids, outcome.metadata_only, with_text=False)
+            dropped = [i for i in ids if i not in docs]
+            if dropped:
+                log.error("search index disagrees with the database for documents %s", dropped)
+            for doc_id in ids:
+                doc = docs.get(doc_id)
+                if doc is not None:
+                    yield {"doc": doc, "snippet": "", **({"metadata_only": True} if doc.metadata_only else {})}
+
+    def _outcome(
+        self, actor: Actor, request: SearchRequest, every_page: bool = False
+    ) -> tuple[SearchRequest, SearchOutcome]:
+        """The request checked, the level filter the protocol allows the actor applied, and the searcher's
+        answer within what the actor may see (documents with pending index changes left out)."""
+        if not 1 <= request.page <= 1000:
+            raise ServiceError(400, "bad_request", "page must be a whole number from 1 to 1000.")
+        if not 1 <= request.per_page <= 100:
+            raise ServiceError(400, "bad_request", "per_page must be a whole number from 1 to 100.")
+        if len(request.codes) > MAX_CODES:
+            raise invalid(f"code has more than {MAX_CODES} values.")
+        # Retired codes are accepted as filters: documents keep them until ``taxonomy migrate`` moves them.
+        unknown = [c for c in dict.fromkeys(request.codes) if c not in self.repo.taxonomy]
+        if unknown:
+            raise unknown_codes(unknown)
+        for level in request.levels:
+            if level != NO_LEVEL:
+                self.ctx.check_level(level, "level")
+        if request.date_from and request.date_to and request.date_from > request.date_to:
+            raise invalid("from must not be after to.")
+        effective = dataclasses.replace(request, levels=protocol.effective_levels(actor, request.levels))
+        if every_page:  # one run of the searcher for pages 1 to MAX_PAGE
+            effective = dataclasses.replace(effective, page=1, per_page=MAX_PAGE * MAX_PER_PAGE)
+        pending = indexing.pending_document_ids(self.session)
+        try:
+            outcome = self.repo.index.search(
+                effective,
+                protocol.principals(actor),
+                exclude_ids=pending,
+                time_limit=float(self.repo.config["SEARCH_TIME_LIMIT"]),
+                lookup=alias_lookup(self.repo.taxonomy),
+                meta_principals=protocol.metadata_principals(actor),
+                with_spans=not every_page,
+            )
+        except QueryError as exc:
+            raise ServiceError(400, "bad_query", exc.message) from None
+        return effective, outcome
+
     def _hit_documents(
-        self, actor: Actor, ids: list[int], meta_ids: frozenset[int] = frozenset()
+        self, actor: Actor, ids: list[int], meta_ids: frozenset[int] = frozenset(), with_text: bool = True
     ) -> dict[int, HitDocument]:
         """The page's documents as the database has them now, those the actor may see: the SQL filter of the
         protocol in the query, and its per-document check on the facts read back. Three light queries (the
@@ -165,7 +205,8 @@ class Listing(Part):
         rows = self.session.execute(
             select(
                 Document.id, Document.title, Document.level, Document.state, Document.published, Document.org_id,
-                Document.uploaded_by_id, Document.text, Document.summary, Organisation.acronym, Document.discoverable,
+                Document.uploaded_by_id, Document.text if with_text else literal(""), Document.summary,
+                Organisation.acronym, Document.discoverable,
             )  # fmt: skip
             .join(Organisation, Organisation.id == Document.org_id)
             .where(Document.id.in_(ids), protocol.metadata_visible_clause(actor, Document))
