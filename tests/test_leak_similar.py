@@ -18,11 +18,19 @@ from conftest import World
 from conftest import database_url
 from conftest import login
 from conftest import upload
-from test_leak_sweep import PLANTS
+from test_leak_sweep import OWNER_AND_COORD
+from test_leak_sweep import PLANTS as SWEEP_PLANTS
 from test_leak_sweep import ROLES
 
 from repository import create_app
 from repository.data import db
+
+#: The sweep's plants, and a discoverable confidential one: outside its audience only its metadata is seen, and it
+#: must never be named as a near-duplicate (that would say something about a text the caller may not read).
+PLANTS = {
+    **SWEEP_PLANTS,
+    "discoverable": ([{"action": "release", "level": "confidential", "discoverable": True}], OWNER_AND_COORD),
+}
 
 BASE = (
     "The protection monitoring team visited the eastern district during the second week "
@@ -124,6 +132,10 @@ def test_similar_names_exactly_the_visible_near_duplicates(planted, who, channel
             assert not re.search(rf"/documents/{other_id}(?![0-9])", text), (who, key, other_id)
             if channel == "api":
                 assert other_id not in {s["id"] for s in r.get_json()["similar"]}
+    if channel == "api" and "discoverable" not in visible and who != "anonymous":
+        meta = client.get(f"/api/v1/documents/{plants['discoverable'][0]}", headers=headers).get_json()
+        assert meta.get("metadata_only") is True or "similar" not in meta
+        assert not meta.get("similar"), meta
 
 
 @pytest.mark.parametrize("who", ["owner_partner", "other_partner", "coordinator"])

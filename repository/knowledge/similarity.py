@@ -115,3 +115,17 @@ def similarity(a: Signature, b: Signature) -> float:
         return 0.0
     equal = sum(1 for x, y in zip(a.hashvalues, b.hashvalues, strict=True) if x == y)
     return equal / len(a.hashvalues)
+
+
+def similarities(sig: Signature, others_hex: list[str]) -> list[float]:
+    """:func:`similarity` of ``sig`` with each stored signature (hex, as :meth:`Signature.to_hex`), at once."""
+    if not others_hex:
+        return []
+    mine = np.asarray(sig.hashvalues, dtype=">u4")
+    try:
+        table = np.frombuffer(bytes.fromhex("".join(others_hex)), dtype=">u4").reshape(len(others_hex), -1)
+    except ValueError:  # signatures of different lengths: compare one by one
+        return [similarity(sig, Signature.from_hex(h)) for h in others_hex]
+    if table.shape[1] != mine.shape[0]:
+        return [0.0] * len(others_hex)
+    return [float(v) for v in (table == mine).mean(axis=1)]

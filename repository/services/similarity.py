@@ -6,17 +6,18 @@ SQL query that joins the caller's :func:`~repository.protocol.visible_clause`, w
 
 Band keys in an indexed table rather than an in-memory LSH: every process (web workers, an import's threads, the
 CLI) sees the same candidates the moment a transaction commits, nothing has to be rebuilt or invalidated, and the
-look-up costs one index probe per band whatever the size of the archive (20,000 documents are 840,000 small rows).
+look-up costs one index probe per band whatever the size of the archive (20,000 documents are 840,000 small rows;
+bench/similarity_scale.py measures it).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import aliased
 
 from repository import protocol
 from repository.data import db
@@ -30,6 +31,10 @@ from repository.services.base import Part
 
 #: At most this many near-duplicates are named (the most similar first).
 MAX_SIMILAR = 20
+#: A band key shared by more documents than this is template text (a cover page, a standard paragraph every
+#: report of a partner carries), not a sign of a near-duplicate: it is not followed. A true near-duplicate shares
+#: many bands (at similarity 0.5, five of the 42 on average), so it is still found through the others.
+MAX_BUCKET = 100
 
 
 def signature_of(text: str) -> Signature | None:
@@ -63,23 +68,24 @@ class Similarity(Part):
         own = self.session.get(SimilaritySignature, doc.id)
         if own is None:
             return []
-        mine = aliased(SimilarityBand)
-        other = aliased(SimilarityBand)
-        candidates = (
-            select(other.document_id)
-            .join(mine, (mine.bucket == other.bucket) & (mine.band == other.band))
-            .where(mine.document_id == doc.id, other.document_id != doc.id)
-            .distinct()
-        )
+        keys = self.session.scalars(select(SimilarityBand.bucket).where(SimilarityBand.document_id == doc.id)).all()
+        members = self.session.execute(
+            select(SimilarityBand.bucket, SimilarityBand.document_id).where(
+                SimilarityBand.bucket.in_(keys), SimilarityBand.document_id != doc.id
+            )
+        ).all()
+        size = Counter(bucket for bucket, _id in members)
+        candidates = sorted({other for bucket, other in members if size[bucket] <= MAX_BUCKET})
+        if not candidates:
+            return []
         rows = self.session.execute(
             select(SimilaritySignature.document_id, SimilaritySignature.signature, Document.title)
             .join(Document, Document.id == SimilaritySignature.document_id)
             .where(SimilaritySignature.document_id.in_(candidates), protocol.visible_clause(actor, Document))
         ).all()
-        base = Signature.from_hex(own.signature)
+        scores = sim.similarities(Signature.from_hex(own.signature), [value for _id, value, _title in rows])
         found = []
-        for other_id, value, title in rows:
-            score = sim.similarity(base, Signature.from_hex(value))
+        for (other_id, _value, title), score in zip(rows, scores, strict=True):
             if score >= sim.THRESHOLD:
                 found.append({"id": other_id, "similarity": round(score, 2)} | ({"title": title} if titles else {}))
         found.sort(key=lambda item: (-item["similarity"], item["id"]))
