@@ -58,6 +58,7 @@ FILTERS = [
 
 @pytest.fixture
 def planted(no_request_rate_limits, app, world):
+    """The documents of :data:`DOCS`, uploaded and reviewed through the API: (client, accounts, ids by name)."""
     accounts = make_accounts(world, ROLES)
     client = app.test_client()
     ids = {}
@@ -95,6 +96,7 @@ def paged_search(client, headers, params: dict) -> tuple[list[dict], dict]:
 
 
 def catalogue_json(client, headers, params: dict) -> dict:
+    """The catalogue's JSON answer (checked to be 200 JSON)."""
     r = client.get("/api/v1/catalogue", query_string=params, headers=headers)
     assert r.status_code == 200, r.get_data(as_text=True)
     assert r.mimetype == "application/json"
@@ -102,6 +104,7 @@ def catalogue_json(client, headers, params: dict) -> dict:
 
 
 def catalogue_csv(client, headers, params: dict) -> list[dict]:
+    """The catalogue's CSV rows (checked to be a 200 CSV attachment, UTF-8 with a byte-order mark)."""
     r = client.get("/api/v1/catalogue", query_string={**params, "format": "csv"}, headers=headers)
     assert r.status_code == 200, r.get_data(as_text=True)
     assert r.mimetype == "text/csv" and r.headers["Content-Disposition"].startswith("attachment")

@@ -63,6 +63,7 @@ def _word(rng: random.Random) -> str:
 
 @pytest.fixture
 def planted(no_request_rate_limits, app, world):
+    """The canaries of :data:`PLANTS`, uploaded and reviewed through the API: (client, accounts, plants)."""
     accounts = make_accounts(world, ROLES)
     client = app.test_client()
     rng = random.Random()
