@@ -140,3 +140,23 @@ def test_an_uploaded_spreadsheet_has_its_text(world, client, tmp_path):
     partner = accounts(world, "partner")["partner"]
     r = upload(client, partner, path=make_xlsx(tmp_path / "t.xlsx", [["District", "Zqxlsxword households"]]))
     assert r.status_code == 201 and r.json["text_status"] == "ok", r.json
+
+
+def test_reindex_signs_documents_without_a_signature(app, world, client, tmp_path):
+    from sqlalchemy import delete
+
+    from repository.data import db
+    from repository.data.models import SimilarityBand
+    from repository.data.models import SimilaritySignature
+
+    partner = accounts(world, "partner")["partner"]
+    a = upload(client, partner, path=make_docx(tmp_path / "a.docx", _paras(11))).json["id"]
+    b = upload(client, partner, path=make_txt(tmp_path / "b.txt", "\n\n".join(_paras(11)))).json["id"]
+    s = svc(app)
+    with db.write(s.session):
+        s.session.execute(delete(SimilarityBand))
+        s.session.execute(delete(SimilaritySignature))
+    s.session.close()
+    result = app.test_cli_runner().invoke(args=["reindex"])
+    assert result.exit_code == 0 and "Near-duplicate signatures added for 2 documents." in result.output
+    assert [x["id"] for x in client.get(f"/api/v1/documents/{b}", headers=partner.headers).json["similar"]] == [a]

@@ -261,9 +261,13 @@ REINDEX_WAIT_SECONDS = 6 * 3600
 @click.command("reindex")
 @with_appcontext
 def reindex_command() -> None:
-    """Rebuild the search index from the database."""
+    """Rebuild the search index from the database; documents without a near-duplicate signature (from before
+    schema revision 0005) get one."""
     count = _call(lambda svc: svc.maintenance.reindex(protocol.SYSTEM, wait=REINDEX_WAIT_SECONDS))
     click.echo(f"Reindexed {count} documents.")
+    signed = _call(lambda svc: svc.similarity.backfill())
+    if signed:
+        click.echo(f"Near-duplicate signatures added for {signed} documents.")
 
 
 @click.command("backup")
