@@ -12,6 +12,7 @@ import subprocess
 import time
 
 import pytest
+from conftest import instance_database
 from dropbox_tree import generate
 from dropbox_tree import read_report
 from server_utils import REPO_ROOT
@@ -40,9 +41,14 @@ def _imported_rows(report) -> int:
 
 @pytest.fixture
 def instance(tmp_path):
-    if os.environ.get("REPOSITORY_TEST_POSTGRES_URL"):
-        pytest.skip("the CLI instance runs on SQLite in its data folder")
-    return make_instance(tmp_path / "data", [PARTNER, COORD])
+    return make_instance(tmp_path / "data", [PARTNER, COORD], **instance_database())
+
+
+def _app(instance, **config):
+    """The app on the instance's data folder and database, in this process (to check what the import did)."""
+    url = instance.env.get("REPOSITORY_DATABASE_URL")
+    return create_app({"DATA_DIR": str(instance.data_dir), "TESTING": True, **({"DATABASE_URL": url} if url else {}),
+                       **config})  # fmt: skip
 
 
 def test_import_killed_and_resumed_imports_every_file_once(instance, tmp_path):
@@ -73,8 +79,7 @@ def test_import_killed_and_resumed_imports_every_file_once(instance, tmp_path):
     assert "Imported " in out and f"Report: {second}" in out
     assert "Left out 11 entries" in out, out
 
-    app = create_app({"DATA_DIR": str(instance.data_dir), "INDEX_MODE": "sync", "TESTING": True,
-                      "RATE_LIMITS": False})  # fmt: skip
+    app = _app(instance, INDEX_MODE="sync", RATE_LIMITS=False)
     try:
         headers = {"Authorization": f"Bearer {instance.tokens[COORD.email]}"}
         figures = check(tree, app.test_client(), headers, [first, second])
@@ -119,7 +124,7 @@ def test_bad_map_is_one_line_before_anything_is_imported(instance, tmp_path):
         assert proc.returncode != 0
         errors = [line for line in proc.stderr.splitlines() if line.strip()]
         assert len(errors) == 1 and expected in errors[0] and tree.map_file.name in errors[0], proc.stderr
-    app = create_app({"DATA_DIR": str(instance.data_dir), "TESTING": True})
+    app = _app(instance)
     try:
         from sqlalchemy import func
         from sqlalchemy import select

@@ -180,6 +180,7 @@ def run_import(
     hashes: dict[str, str] = {sha: f"as document {doc_id}" for sha, doc_id in svc.session.execute(
         select(Document.sha256, Document.id)
     ).all()}  # fmt: skip
+    acronym = org.acronym  # read before the rollback below expires the object (threads must not load it)
     svc.session.rollback()  # end the read transaction: the threads write on their own sessions
     summary = ImportSummary(report=report)
     out = _Report(report)
@@ -212,7 +213,7 @@ def run_import(
         if entry.skip:
             note(entry, SKIPPED, entry.skip)
             return
-        key = source_key(org.acronym, entry.key)
+        key = source_key(acronym, entry.key)
         if key in done_paths:
             note(entry, SKIPPED, f"already imported (document {done_paths[key]})", done_paths[key])
             return
