@@ -8,7 +8,10 @@ its folder's codes, the broken files reported with their reasons, every left-out
 copies naming each other in ``similar`` (recall) and no clean pair above the threshold. Prints the figures and
 writes them to bench/results/dropbox-import-latest.json.
 
-    .venv/bin/python bench/dropbox_import.py [--files 500] [--jobs 2] [--keep]
+    .venv/bin/python bench/dropbox_import.py [--files 500] [--jobs 2] [--kills 1] [--seed 1] [--keep]
+
+``--kills N`` kills N runs in a row (the first at half, the others at random points of what is left) before the
+run that finishes.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -50,6 +54,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--kills", type=int, default=1, help="SIGKILLs before the last run (first at half)")
+    parser.add_argument("--seed", type=int, default=1, help="where the further kills fall")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     opts = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="dropbox-import-"))
@@ -60,19 +66,27 @@ def main() -> None:
         inst = make_instance(base / "data", [PARTNER, COORD])
         args = [command("flask"), "--app", "wsgi", "import", str(tree.root), "--org", PARTNER.org, "--as",
                 PARTNER.email, "--map", str(tree.map_file), "--jobs", str(opts.jobs)]  # fmt: skip
-        first, second = base / "first.csv", base / "second.csv"
+        reports = [base / f"run{i}.csv" for i in range(opts.kills + 1)]
+        rng = random.Random(opts.seed)
         t1 = time.monotonic()
-        proc = subprocess.Popen([*args, "--report", str(first)], cwd=ROOT, env=inst.env,  # noqa: S603
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        half = len(tree.expected_codes) // 2
-        while _imported(first) < half and proc.poll() is None:
-            time.sleep(0.1)
-        if proc.poll() is not None:
-            raise SystemExit("the import ended before it could be killed")
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+        kill_points = []
+        for i in range(opts.kills):
+            done_before = sum(_imported(r) for r in reports[:i])
+            # the first kill at half the files (the acceptance run); further ones at random points of what is left
+            left = len(tree.expected_codes) - done_before
+            target = len(tree.expected_codes) // 2 if i == 0 else done_before + rng.randint(1, max(1, left // 2))
+            proc = subprocess.Popen([*args, "--report", str(reports[i])], cwd=ROOT, env=inst.env,  # noqa: S603
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            while done_before + _imported(reports[i]) < target and proc.poll() is None:
+                time.sleep(0.02)
+            if proc.poll() is not None:
+                raise SystemExit("the import ended before it could be killed")
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            kill_points.append(done_before + _imported(reports[i]))
         killed_after = time.monotonic() - t1
-        at_kill = _imported(first)
+        at_kill = kill_points[0]
+        second = reports[-1]
         t2 = time.monotonic()
         out = subprocess.run([*args, "--report", str(second)], cwd=ROOT, env=inst.env, capture_output=True,  # noqa: S603
                              text=True, timeout=3600)  # fmt: skip
@@ -85,7 +99,7 @@ def main() -> None:
         app = create_app({"DATA_DIR": str(inst.data_dir), "TESTING": True, "RATE_LIMITS": False})
         try:
             headers = {"Authorization": f"Bearer {inst.tokens[COORD.email]}"}
-            figures = check(tree, app.test_client(), headers, [first, second])
+            figures = check(tree, app.test_client(), headers, reports)
         finally:
             app.extensions["repo"].worker.stop()
             db.engine_of(app).dispose()
@@ -95,6 +109,7 @@ def main() -> None:
             "jobs": opts.jobs,
             "generated_seconds": round(generated, 1),
             "imported_before_kill": at_kill,
+            "kills": kill_points,
             "killed_after_seconds": round(killed_after, 1),
             "resumed_seconds": round(resumed, 1),
             "summary_of_resumed_run": out.stdout.replace(str(base), "<tmp>").strip().splitlines(),
