@@ -66,4 +66,21 @@ if ! have_arabic_font; then
         echo "    sudo apt-get install -y fonts-dejavu-core      # Debian/Ubuntu (or set DEMO_ARABIC_FONT to a TTF)" >&2
     fi
 fi
+# Chromium for the browser tests (tests/test_browser.py, driven by Playwright from the dev extra): without it
+# those tests are skipped with the reason, so a missing Chromium is a warning, not an error.
+have_chromium() {
+    [ -n "${CHROMIUM:-}" ] && [ -x "$CHROMIUM" ] && return 0
+    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1
+}
+
+if ! have_chromium; then
+    if [ "$can_apt" = yes ]; then
+        echo "Installing Chromium (the browser tests)..."
+        apt_install chromium || true
+    fi
+    if ! have_chromium; then
+        echo "Chromium is missing: the browser tests (tests/test_browser.py) will be skipped." >&2
+        echo "    sudo apt-get install -y chromium      # Debian/Ubuntu (or set CHROMIUM to a Chromium binary)" >&2
+    fi
+fi
 exit 0

@@ -15,6 +15,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from browser_utils import pytest_terminal_summary  # noqa: F401 - names the browser screenshot folder after a run
 
 from repository import create_app
 from repository import protocol
