@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint system-deps clean
+.PHONY: run test lint system-deps clean translations
 
 # Test processes (pytest-xdist): one per core by default.
 TEST_JOBS ?= auto
@@ -45,6 +45,17 @@ test: $(BIN)/.installed-dev
 	else \
 		echo "PostgreSQL pass skipped: set REPOSITORY_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1)"; \
 	fi
+
+# The message catalogues (Flask-Babel): extract the interface strings (babel.cfg) and merge them into each
+# language's .po under repository/translations; then translate the new entries (tests/test_i18n.py fails on an
+# untranslated one). The .mo files are compiled from the .po by the app at start, into the data folder.
+BABEL_KEYWORDS := -k _ -k N_ -k gettext -k ngettext:1,2 -k lazy_gettext -k invalid -k ServiceError:3 -k Denied:3
+translations: $(BIN)/.installed-dev
+	$(BIN)/pybabel -q extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output --omit-header \
+		-o repository/translations/messages.pot .
+	$(BIN)/pybabel -q update -i repository/translations/messages.pot -d repository/translations \
+		--ignore-obsolete --no-fuzzy-matching --width 120
+	rm repository/translations/messages.pot
 
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .

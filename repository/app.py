@@ -25,6 +25,7 @@ from repository.services import Repo
 from repository.services.indexing import IndexWorker
 from repository.services.intake import extraction_pool
 from repository.web import auth
+from repository.web import i18n
 from repository.web import limits
 from repository.web import logs
 
@@ -63,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     auth.init_app(app)
     limits.init_app(app)
+    i18n.init_app(app)  # Arabic and English pages (Flask-Babel); the API stays English
 
     store = FileStore(data_dir / "files")
     index = SearchIndex(data_dir / "index")

@@ -12,6 +12,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 
 from repository import protocol
 from repository.data.models import AccessRequest
@@ -20,6 +21,7 @@ from repository.knowledge.taxonomy import Taxonomy
 from repository.services import ServiceError
 from repository.web.auth import html_actor
 from repository.web.common import service
+from repository.web.i18n import translated
 
 #: What a metadata-only caller sees of a document (interface.md, "Additions": no file, text, findings or review).
 METADATA_FIELDS = ("id", "title", "summary", "org", "level", "codes", "published", "state")
@@ -73,11 +75,11 @@ def request_access(doc_id: str):
     """Ask for access to a document whose metadata only the caller sees (form field ``reason``)."""
     try:
         service().access.request(html_actor(), doc_id, request.form.get("reason"))
-        flash("Your request was sent to the coordinators.", "ok")
+        flash(_("Your request was sent to the coordinators."), "ok")
     except ServiceError as exc:
         if exc.status in (401, 404):
             raise
-        flash(exc.message, "error")
+        flash(translated(exc.message), "error")
     return redirect(url_for("html.document", doc_id=doc_id))
 
 
@@ -103,9 +105,9 @@ def answer(rid: str):
     form = request.form
     try:
         req = service().access.answer(html_actor(), rid, form.get("action"), form.get("note"))
-        flash(f"Request {req.id}: {req.state}.", "ok")
+        flash(_("Request %(id)s: %(state)s.", id=req.id, state=translated(req.state)), "ok")
     except ServiceError as exc:
         if exc.status in (401, 403, 404):
             raise
-        flash(exc.message, "error")
+        flash(translated(exc.message), "error")
     return redirect(url_for("access.access_requests"))

@@ -14,6 +14,8 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 
 from repository import protocol
 from repository.services import Service
@@ -23,6 +25,7 @@ from repository.services.tokens import token_state
 from repository.web.auth import html_actor
 from repository.web.auth import start_session
 from repository.web.common import service
+from repository.web.i18n import translated
 
 bp = Blueprint("admin", __name__)
 
@@ -37,7 +40,7 @@ def _refused(exc: ServiceError, endpoint: str, **values):
     """Show a refusal on the page it came from; login, forbidden and not-found answers keep their own pages."""
     if exc.status in (401, 403, 404):
         raise exc
-    flash(" ".join([exc.message, *exc.extra.get("reasons", [])]), "error")
+    flash(" ".join(translated(m) for m in [exc.message, *exc.extra.get("reasons", [])]), "error")
     return redirect(url_for(endpoint, **values)), 303
 
 
@@ -79,14 +82,14 @@ def change_password():
     svc = service()
     form = request.form
     if form.get("new_password", "") != form.get("confirm", ""):
-        flash("The two new passwords differ.", "error")
+        flash(_("The two new passwords differ."), "error")
         return redirect(url_for("admin.account")), 303
     try:
         svc.accounts.change_password(html_actor(), form.get("current_password"), form.get("new_password"))
     except ServiceError as exc:
         return _refused(exc, "admin.account")
     _restart_session(svc)
-    flash("Password changed. Every other session of this account has ended.", "ok")
+    flash(_("Password changed. Every other session of this account has ended."), "ok")
     return redirect(url_for("admin.account")), 303
 
 
@@ -138,7 +141,7 @@ def tokens():
 def revoke_token(token_id: str):
     """Revoke one of one's tokens."""
     revoke = service().tokens.revoke
-    return _form_step(lambda: revoke(html_actor(), token_id), "admin.tokens", lambda _: "Token revoked.")
+    return _form_step(lambda: revoke(html_actor(), token_id), "admin.tokens", lambda _result: _("Token revoked."))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -152,7 +155,8 @@ def users():
     accounts, actor, form = service().accounts, html_actor(), request.form
     fields = [form.get(name) for name in ("email", "org", "role", "password")]
     return _list_page(
-        lambda: accounts.create_user(actor, *fields), "admin.users", lambda user: f"Account {user.email} created.",
+        lambda: accounts.create_user(actor, *fields), "admin.users",
+        lambda user: _("Account %(email)s created.", email=user.email),
         lambda: render_template(
             "admin_users.html", users=accounts.users(actor), orgs=accounts.orgs(actor), roles=protocol.ROLES
         ),
@@ -172,7 +176,21 @@ def change_user(user_id: str, change: str):
             raise ServiceError(404, "not_found", "No such change.")
         return apply(svc, actor, user_id, request.form)
 
-    return _form_step(step, "admin.users", lambda user: f"{user.email}: {change.replace('-', ' ')} done.")
+    return _form_step(
+        step,
+        "admin.users",
+        lambda user: _("%(email)s: %(change)s done.", email=user.email, change=str(_CHANGE_NAMES.get(change, change))),
+    )
+
+
+#: What each change is called in its confirmation ("x@y: reset 2fa done.").
+_CHANGE_NAMES = {
+    "deactivate": lazy_gettext("deactivate"),
+    "activate": lazy_gettext("activate"),
+    "role": lazy_gettext("role"),
+    "password": lazy_gettext("password"),
+    "reset-2fa": lazy_gettext("reset 2fa"),
+}
 
 
 #: The changes an admin makes to one account (the path's ``change``), each one call of the request's services.
@@ -194,6 +212,6 @@ def orgs():
     return _list_page(
         lambda: accounts.create_org(actor, form.get("acronym"), form.get("name")),
         "admin.orgs",
-        lambda org: f"Organisation {org.acronym} created.",
+        lambda org: _("Organisation %(acronym)s created.", acronym=org.acronym),
         lambda: render_template("admin_orgs.html", orgs=accounts.orgs(actor)),
     )

@@ -13,6 +13,7 @@ from flask import current_app
 from flask import g
 from flask import request
 from flask import session
+from flask_babel import gettext
 from flask_login import AnonymousUserMixin
 from flask_login import LoginManager
 from flask_login import current_user
@@ -24,9 +25,16 @@ from repository.data.db import get_session
 from repository.data.models import User
 from repository.protocol import Actor
 
+
+def _(text: str) -> str:
+    """Mark ``text`` for the message catalogue (it is translated where it is shown)."""
+    return text
+
+
 login_manager = LoginManager()
 login_manager.login_view = "html.login"
-login_manager.login_message = "Please log in to see this page."
+login_manager.login_message = _("Please log in to see this page.")  # a marker: translated when flashed
+login_manager.localize_callback = gettext
 login_manager.session_protection = "strong"
 
 

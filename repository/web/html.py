@@ -13,6 +13,7 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import logout_user
 from werkzeug.exceptions import HTTPException
 
@@ -35,6 +36,8 @@ from repository.web.common import search_link
 from repository.web.common import search_request
 from repository.web.common import service
 from repository.web.common import today
+from repository.web.i18n import label_of
+from repository.web.i18n import translated
 from repository.web.limits import DOWNLOAD
 from repository.web.limits import LOGIN_PER_ACCOUNT
 from repository.web.limits import LOGIN_PER_ADDRESS
@@ -73,7 +76,7 @@ def init_app(app: Flask) -> None:
 
         def code_label(code_id: str) -> str:
             code = taxonomy.get(code_id)
-            return code.label if code else code_id
+            return label_of(code) if code else code_id  # in the page's language (repository.web.i18n)
 
         return {
             "actor": actor,
@@ -105,7 +108,7 @@ def init_app(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         if request.path.startswith("/api/"):
             return json_http_error(exc)
-        message = "This page does not exist." if exc.code == 404 else exc.description
+        message = _("This page does not exist.") if exc.code == 404 else exc.description
         if exc.code == 413:
             message = too_large_message()
         return render_template("error.html", status=exc.code, message=message, reasons=[]), exc.code or 500
@@ -141,7 +144,7 @@ def search():
     except ServiceError as exc:
         if exc.status >= 500:
             raise
-        req, result, error = None, None, exc.message
+        req, result, error = None, None, exc.message  # translated by the page
     facets = facet_rows(repo().taxonomy, result["facets"], request.args.getlist("code")) if result else []
     return render_template(
         "search.html",
@@ -169,7 +172,7 @@ def login():
                 return redirect(url_for("html.login_code"))
             start_session(user)
             return redirect(target)
-        error = "Wrong e-mail or password."
+        error = _("Wrong e-mail or password.")
     return render_template("login.html", error=error, next=request.args.get("next", "")[:2000]), (
         401 if error else 200
     )
@@ -182,7 +185,7 @@ def login_code():
     """The second login step: a code from the authenticator app or a recovery code (enrolment first if needed)."""
     user, enrol = second_step_user()
     if user is None:
-        flash("Log in again (the code step waits five minutes at most).", "error")
+        flash(_("Log in again (the code step waits five minutes at most)."), "error")
         return redirect(url_for("html.login"))
     svc = service()
     second = svc.second_factor
@@ -194,7 +197,7 @@ def login_code():
             try:
                 codes = second.confirm_enrolment(user, code)
             except ServiceError as exc:
-                error = exc.message
+                error = translated(exc.message)
             else:
                 start_session(svc.session.get(User, user.id), second_factor=True)
                 return render_template("account_recovery_codes.html", codes=codes, next=target)
@@ -202,7 +205,7 @@ def login_code():
             start_session(svc.session.get(User, user.id), second_factor=True)
             return redirect(_safe_next(target))
         else:
-            error = "Wrong or already used code."
+            error = _("Wrong or already used code.")
     qr = None
     if enrol:
         enrolment = second.begin_enrolment(user)
@@ -234,7 +237,7 @@ def upload():
     if request.method == "POST":
         file = request.files.get("file")
         if file is None or not file.filename:
-            flash("Choose a file to upload.", "error")
+            flash(_("Choose a file to upload."), "error")
             return render_template("upload.html", form=request.form), 400
         try:
             doc = svc.intake.upload(
@@ -249,13 +252,15 @@ def upload():
             )
         except ServiceError as exc:
             if exc.code == "duplicate" and "document_id" in exc.extra:
-                flash("This file is already in the repository.", "error")
+                flash(_("This file is already in the repository."), "error")
                 return redirect(url_for("html.document", doc_id=exc.extra["document_id"]))
-            flash(exc.message, "error")
+            flash(translated(exc.message), "error")
             return render_template("upload.html", form=request.form), exc.status
         flash(
-            "Uploaded. A coordinator will review it before it is shared. Check below what the sensitivity scan "
-            "found: you can replace the file with a redacted version before the review.",
+            _(
+                "Uploaded. A coordinator will review it before it is shared. Check below what the sensitivity scan "
+                "found: you can replace the file with a redacted version before the review."
+            ),
             "ok",
         )
         return redirect(url_for("html.document", doc_id=doc.id))
@@ -334,13 +339,13 @@ def edit(doc_id: str):
         "published": form.get("published"),
         "codes": form.getlist("codes"),
     }
-    return _page_step(doc_id, lambda: service().documents.update(html_actor(), doc_id, changes), "Saved.")
+    return _page_step(doc_id, lambda: service().documents.update(html_actor(), doc_id, changes), _("Saved."))
 
 
 @bp.post("/documents/<doc_id>/submit")
 def submit(doc_id: str):
     """Send a returned document back to review."""
-    return _page_step(doc_id, lambda: service().reviews.submit(html_actor(), doc_id), "Sent back to review.")
+    return _page_step(doc_id, lambda: service().reviews.submit(html_actor(), doc_id), _("Sent back to review."))
 
 
 #: The refusals a document page's form step lets through to their own page: not found (all), and, for the steps
@@ -358,7 +363,7 @@ def _page_step(doc_id: str, step, done, passes: tuple[int, ...] = _NOT_FOUND, an
     except ServiceError as exc:
         if exc.status in passes:
             raise
-        flash(exc.message, "error")
+        flash(translated(exc.message), "error")
     return redirect(url_for("html.document", doc_id=doc_id) + anchor)
 
 
@@ -382,7 +387,7 @@ def review(doc_id: str):
     }
     try:
         service().reviews.review(html_actor(), doc_id, data)
-        flash(f"Decision recorded: {data['action']}.", "ok")
+        flash(_("Decision recorded: %(action)s.", action=translated(data["action"])), "ok")
     except ServiceError as exc:
         if exc.status == 404:
             raise
@@ -392,7 +397,7 @@ def review(doc_id: str):
                 for key in ("action", "level", "rationale", "override", "grant_users", "review_by", *_REVIEW_LISTS)
             }
             return _document_page(doc_id, review=typed, refusal=exc, status=422)
-        flash(" ".join([exc.message, *exc.extra.get("reasons", [])]), "error")
+        flash(" ".join(translated(m) for m in [exc.message, *exc.extra.get("reasons", [])]), "error")
     return redirect(url_for("html.document", doc_id=doc_id))
 
 
@@ -409,13 +414,13 @@ def replace_file(doc_id: str):
     svc.documents.require(actor, doc_id, "replace")
     file = request.files.get("file")
     if file is None or not file.filename:
-        flash("Choose the new file.", "error")
+        flash(_("Choose the new file."), "error")
         return redirect(url_for("html.document", doc_id=doc_id))
     return _page_step(
         doc_id,
         lambda: svc.intake.replace_file(actor, doc_id, file.stream, file.filename),
-        lambda doc: "File replaced; the sensitivity scan ran again. "
-        + ("Send it back to review when ready." if doc.state == protocol.RETURNED else ""),
+        lambda doc: _("File replaced; the sensitivity scan ran again.")
+        + (" " + _("Send it back to review when ready.") if doc.state == protocol.RETURNED else " "),
         _NOT_THEIRS,
     )
 
@@ -429,13 +434,16 @@ def upload_version(doc_id: str):
     svc.versions.require_new(actor, doc_id)
     file = request.files.get("file")
     if file is None or not file.filename:
-        flash("Choose the file of the new version.", "error")
+        flash(_("Choose the file of the new version."), "error")
         return redirect(url_for("html.document", doc_id=doc_id))
     return _page_step(
         doc_id,
         lambda: svc.versions.upload(actor, doc_id, file.stream, file.filename),
-        lambda v: f"Version {v.number} uploaded; it waits for review. Until it is released, readers see the last "
-        "released version.",
+        lambda v: _(
+            "Version %(number)s uploaded; it waits for review. Until it is released, readers see the last released "
+            "version.",
+            number=v.number,
+        ),
         _NOT_THEIRS,
         "#versions",
     )
@@ -451,9 +459,9 @@ def redact(doc_id: str):
     except ServiceError as exc:
         if exc.status in _NOT_THEIRS:
             raise
-        flash(exc.message, "error")
+        flash(translated(exc.message), "error")
         return redirect(url_for("html.document", doc_id=doc_id) + "#redact")
-    flash("Redacted copy made: it was scanned again and waits for review.", "ok")
+    flash(_("Redacted copy made: it was scanned again and waits for review."), "ok")
     return redirect(url_for("html.document", doc_id=copy.id))
 
 
@@ -464,8 +472,8 @@ def add_comment(doc_id: str):
     svc = service()
     svc.documents.require(actor, doc_id, "comment")
     return _page_step(
-        doc_id, lambda: svc.documents.comment(actor, doc_id, request.form.get("text")), "Comment added.", _NOT_THEIRS,
-        "#exchange",
+        doc_id, lambda: svc.documents.comment(actor, doc_id, request.form.get("text")), _("Comment added."),
+        _NOT_THEIRS, "#exchange",
     )  # fmt: skip
 
 
@@ -505,6 +513,6 @@ def accept_codes(doc_id: str):
     """Accept the code suggestions ticked on the document page (field ``codes``, repeatable)."""
     codes = request.form.getlist("codes")
     return _page_step(
-        doc_id, lambda: service().documents.accept_suggestions(html_actor(), doc_id, codes), "Suggested codes added.",
-        _NOT_THEIRS,
+        doc_id, lambda: service().documents.accept_suggestions(html_actor(), doc_id, codes),
+        _("Suggested codes added."), _NOT_THEIRS,
     )  # fmt: skip
