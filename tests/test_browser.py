@@ -75,6 +75,8 @@ SENSITIVE_TEXT = (
     "Field visit note {marker}.\nThe community focal points Ahmed Mansour Salem and Fatima Ali Omar can be reached "
     "on +218 91 234 5678 for follow-up.\nDetention conditions in Sebha were monitored.\n"
 )
+#: A code deep in a hierarchical facet (Libya > Fezzan > Sebha > Sebha city): the facet tree shows its ancestors.
+SEBHA_CITY = "location:LY0319-sebha"
 LANGS = ("en", "ar")
 SIZES = tuple(VIEWPORTS)
 
@@ -140,7 +142,7 @@ def site(tmp_path_factory):
     server = Server(inst, data_dir / "gunicorn.log", workers=2).start()
     try:
         s = Site(server, inst.tokens)
-        public = s.seed_document(PUBLIC_TEXT, s.download_name, PUBLIC_TITLE)
+        public = s.seed_document(PUBLIC_TEXT, s.download_name, PUBLIC_TITLE, (*GATE_CODES, SEBHA_CITY))
         restricted = s.seed_document(RESTRICTED_TEXT, "misrata-restricted.txt", RESTRICTED_TITLE)
         s.release(public, "public")
         s.release(restricted, "restricted")
@@ -335,6 +337,13 @@ def test_staff_search_facet_and_download(journey):
     j.page.fill("input[name=q]", WORD)
     j.submit("form.searchbox")
     j.settled("search all seeded")
+    # the facet tree is indented by depth (classes: an inline style would be blocked by the CSP)
+    indents = j.page.evaluate(
+        """() => [...document.querySelectorAll('aside.facets ul.facet li')].map(li =>
+             [li.className, parseFloat(getComputedStyle(li).marginInlineStart)])"""
+    )
+    deeper = [margin for cls, margin in indents if cls.startswith("depth-") and cls != "depth-0"]
+    assert deeper and min(deeper) > 0, indents
     facet_link = j.page.locator("aside.facets ul.facet a[href*='code=']").first
     with j.page.expect_navigation():
         facet_link.click()
