@@ -17,6 +17,7 @@ asks :mod:`repository.protocol`, one unit of work, audits)::
     svc.versions.upload / history / download / view_of / may_upload
     svc.maintenance.reindex / migrate_retired_codes / imported_paths / known_hashes
     svc.catalogue.rows / stats
+    svc.dashboard.figures
     svc.redactions.redact / choices
     svc.access.metadata / request / requests / answer / own_request / titles
 """
@@ -34,6 +35,7 @@ from repository.services.base import Context
 from repository.services.base import Part
 from repository.services.base import Repo
 from repository.services.catalogue import Catalogue
+from repository.services.dashboard import Dashboard
 from repository.services.documents import Documents
 from repository.services.intake import Intake
 from repository.services.maintenance import Maintenance
@@ -67,6 +69,7 @@ class Service(Part):
         self.similarity = Similarity(ctx)
         self.redactions = Redactions(ctx)
         self.access = AccessRequests(ctx)
+        self.dashboard = Dashboard(ctx)
 
     @property
     def ip(self) -> str | None:

@@ -21,6 +21,8 @@ from repository import protocol
 from repository.data.models import User
 from repository.services import ServiceError
 from repository.services.second_factor import qr_data_uri
+from repository.web import charts
+from repository.web import dashboard as dash
 from repository.web.access import metadata_page
 from repository.web.auth import begin_second_step
 from repository.web.auth import html_actor
@@ -36,6 +38,7 @@ from repository.web.common import search_link
 from repository.web.common import search_request
 from repository.web.common import service
 from repository.web.common import today
+from repository.web.export import catalogue_request
 from repository.web.i18n import label_of
 from repository.web.i18n import translated
 from repository.web.limits import DOWNLOAD
@@ -155,6 +158,24 @@ def search():
         facet_rows=facets,
         link=lambda **changes: search_link(request.args, **changes),
     ), (400 if error else 200)
+
+
+@bp.get("/dashboard")
+@limiter.limit(SEARCH, key_func=caller_key, exempt_when=limits_off)
+def dashboard():
+    """Charts and tables of what the caller can page through in search with the search filters (the figures of
+    ``/api/v1/stats``, plus the coded and released shares and the newest document per organisation)."""
+    actor, rows, error = html_actor(), None, None
+    try:
+        figures = service().dashboard.figures(actor, catalogue_request(request.args), today())
+        rows = dash.dashboard_rows(figures, repo().taxonomy, request.args, today(),
+                                   protocol.allowed(actor, "filter_by_level"))  # fmt: skip
+    except ServiceError as exc:
+        if exc.status >= 500:
+            raise
+        figures, error = None, exc.message
+    return render_template("dashboard.html", figures=figures, rows=rows, error=error, args=request.args,
+                           charts=charts, dash=dash), (400 if error else 200)  # fmt: skip
 
 
 @bp.route("/login", methods=["GET", "POST"])
