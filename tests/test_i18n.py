@@ -277,8 +277,9 @@ def test_arabic_page_shows_arabic_labels_and_isolates_latin(app, seeded):
     assert 'class="level level-public">عام<' in html
     assert '<h1 dir="auto">Report public</h1>' in html
     assert "<bdi>DRC</bdi>" in html
-    assert 'hreflang="en">English</a>' in html and f"/documents/{ids['public']}?lang=en" in html
+    assert '<a class="language" href="?lang=en" lang="en" hreflang="en">English</a>' in html
     search = browser.get("/search?q=Sebha&lang=ar").get_data(as_text=True)
+    assert 'href="?lang=en"' in search  # query-only: the words searched are not echoed once more
     assert "الأكثر صلة" in search and "مستوى المشاركة" in search
     assert re.search(r'class="depth-\d"', search) and 'style="' not in search  # no inline style under the CSP
 

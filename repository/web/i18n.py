@@ -133,25 +133,12 @@ def language_name(code: str | None) -> str:
 
 
 def switch_links() -> list[dict[str, Any]]:
-    """The language switch: for each other language, the current page's address with ``lang`` set."""
+    """The language switch: for each other language, the link ``?lang=<code>``. Query-only, so the browser keeps
+    the page's path, and nothing of the request is echoed: a 404 of a hidden document reads exactly like the 404
+    of an id that never existed, and a search page shows the words searched once (the chosen language is then
+    remembered by the cookie)."""
     here = current_language()
-    out = []
-    for lang in LANGUAGES:
-        if lang == here:
-            continue
-        args = request.args.to_dict(flat=False)
-        args["lang"] = [lang]
-        query = "&".join(
-            f"{_quote(key)}={_quote(value)}" for key, values in args.items() for value in values
-        )
-        out.append({"lang": lang, "name": NATIVE_NAMES[lang], "url": f"{request.path}?{query}"})
-    return out
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text, safe="")
+    return [{"lang": lang, "name": NATIVE_NAMES[lang], "url": f"?lang={lang}"} for lang in LANGUAGES if lang != here]
 
 
 def N_(text: str) -> str:  # noqa: N802 - the usual name of gettext's marker
@@ -186,7 +173,14 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$", re.DOTALL)
 
 
-_PATTERNS = [(template, _pattern(template)) for template in MESSAGE_PATTERNS]
+def minimum_reason_templates() -> list[str]:
+    """The reasons of the minimum-level rules (``protocol/release.py``), written with ``%(name)s`` placeholders."""
+    from repository.protocol.release import MINIMUM_RULES
+
+    return [re.sub(r"\{([a-z_]+)\}", r"%(\1)s", rule.reason) for rule in MINIMUM_RULES]
+
+
+_PATTERNS = [(template, _pattern(template)) for template in (*MESSAGE_PATTERNS, *minimum_reason_templates())]
 
 
 def translated(text: str | None) -> str:
@@ -263,6 +257,7 @@ def protocol_strings() -> list[str]:
 
     texts: list[str] = [*protocol.ROLES, *protocol.STATES, "release", "return", "withhold", *REQUEST_STATES]
     texts += ["active", "revoked", "expired", "Not released"]  # API token states; an unreleased document's level
+    texts += [*protocol.AUDIT_ACTIONS, *minimum_reason_templates()]
     texts += [*protocol.LEVEL_LABELS.values(), *protocol.LEVEL_DEFINITIONS.values()]
     texts += [*protocol.RISKS.values(), *protocol.BENEFITS.values(), *protocol.DETECTED_LABELS.values()]
     for condition in protocol.RELEASE_GATE:
