@@ -45,7 +45,7 @@ def _paths(app, setting):
             path = rule.rule
             path = re.sub(r"<(?:[a-z]+:)?doc_id>", str(setting["doc"]), path)
             path = re.sub(r"<(?:[a-z]+:)?user_id>", str(setting["partner"].id), path)
-            path = path.replace("<change>", "role").replace("<token_id>", "1")
+            path = path.replace("<change>", "role").replace("<token_id>", "1").replace("<rid>", "1")
             assert "<" not in path, f"fill the parameters of {rule.rule}"
             yield method, path
 

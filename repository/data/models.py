@@ -178,7 +178,9 @@ class Document(Base):
     # as in every row written before it existed, is false.
     discoverable: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     derived_from: Mapped[int | None] = mapped_column(
-        ForeignKey("documents.id", ondelete="SET NULL"), nullable=True, index=True
+        ForeignKey("documents.id", ondelete="SET NULL", name="fk_documents_derived_from_documents"),
+        nullable=True,
+        index=True,
     )  # a redacted copy: the document whose findings it masks
     #: The document a redacted copy was made from (``derived_from``), or None.
     original: Mapped[Document | None] = relationship(
