@@ -15,6 +15,7 @@ from flask.cli import AppGroup
 from flask.cli import with_appcontext
 
 from repository import protocol
+from repository.cli.options import file_option
 from repository.data import db
 from repository.data import migrate
 from repository.services import Service
@@ -205,20 +206,14 @@ def review_due(on: str | None) -> None:
 @click.option(
     "--jobs", type=click.IntRange(1, 64), default=None, help="Files handled at once (default: the number of cores)."
 )
-@click.option(
+@file_option(
     "--map",
     "map_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help='YAML file of folder patterns to code ids ("Assessments/Sebha/**": [doc_type:assessment]), applied as '
+    'YAML file of folder patterns to code ids ("Assessments/Sebha/**": [doc_type:assessment]), applied as '
     "accepted codes.",
 )
-@click.option(
-    "--report",
-    "report",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="CSV file of the per-file report (default: imports/import-<time>.csv in the data folder).",
+@file_option(
+    "--report", "report", "CSV file of the per-file report (default: imports/import-<time>.csv in the data folder)."
 )
 def import_command(
     folder: Path, org: str, as_email: str, jobs: int | None, map_file: Path | None, report: Path | None

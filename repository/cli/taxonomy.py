@@ -24,6 +24,7 @@ from flask import has_app_context
 from flask.cli import AppGroup
 from flask.cli import ScriptInfo
 
+from repository.cli.options import file_option
 from repository.config import PROJECT_ROOT
 from repository.knowledge.taxonomy import check_taxonomy
 from repository.knowledge.taxonomy import load_taxonomy
@@ -53,13 +54,7 @@ def default_taxonomy_path() -> Path:
 
 
 @taxonomy_cli.command("check", with_appcontext=False)
-@click.option(
-    "--path",
-    "path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="File to check (default: the app's TAXONOMY_PATH, else the repository's taxonomy.yaml).",
-)
+@file_option("--path", "path", "File to check (default: the app's TAXONOMY_PATH, else the repository's taxonomy.yaml).")
 def check_command(path: Path | None) -> None:
     """Validate the taxonomy file and report every problem.
 
