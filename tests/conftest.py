@@ -140,6 +140,20 @@ def stop_app(app, drop: bool = True) -> None:
         drop_database(url)
 
 
+@contextmanager
+def database_engine(tmp_path: Path) -> Iterator:
+    """A SQLAlchemy engine on this pass's database: a SQLite file in ``tmp_path``, or a new PostgreSQL database
+    (dropped afterwards); disposed afterwards."""
+    from sqlalchemy import create_engine
+
+    with database_url() as url:
+        engine = create_engine(url or f"sqlite:///{tmp_path / 'p.sqlite3'}")
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
 def sqlite_url(data_dir: Path) -> str:
     """The URL of the SQLite file an app keeps in ``data_dir`` by default (to stay on SQLite in either pass)."""
     return f"sqlite:///{Path(data_dir) / 'repository.sqlite3'}"
@@ -232,6 +246,17 @@ def upload(client, account: Account, path: Path | None = None, data: bytes | Non
     for key, value in fields.items():
         form[key] = value
     return client.post("/api/v1/documents", data=form, headers=account.headers, content_type="multipart/form-data")
+
+
+def pdf_text(data: bytes) -> str:
+    """What the text layer of a PDF reads, page after page."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
 
 
 def text_report(words: str, n: int = 1) -> bytes:

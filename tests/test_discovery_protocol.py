@@ -7,25 +7,19 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from conftest import database_url
-from sqlalchemy import create_engine
+from conftest import database_engine
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from test_protocol import ACTORS
 from test_protocol import GRANTED_ORG
 from test_protocol import GRANTED_PERSON
 from test_protocol import OTHER_ORG
 from test_protocol import OWNER_ORG
 from test_protocol import UPLOADER
+from test_protocol import add_document
+from test_protocol import seeded_session
 
 from repository import protocol as p
-from repository.data.db import Base
 from repository.data.models import Document
-from repository.data.models import Organisation
-from repository.data.models import OrgGrant
-from repository.data.models import StoredFile
-from repository.data.models import User
-from repository.data.models import UserGrant
 
 STATES_LEVELS = [(s, lv) for s in p.STATES for lv in (*p.LEVELS, None)]
 GRANTS = [((), ()), ((GRANTED_ORG,), ()), ((), (GRANTED_PERSON,)), ((GRANTED_ORG, OTHER_ORG), (GRANTED_PERSON,))]
@@ -105,31 +99,16 @@ def test_access_request_rules():
 def test_three_forms_agree_on_metadata(tmp_path):
     """For every state x level x grants x discoverable x actor: can_see_metadata == index labels/principals == SQL
     filter, metadata_only likewise, and can_view still == labels == visible_clause (on this pass's database)."""
-    with database_url() as url:
-        engine = create_engine(url or f"sqlite:///{tmp_path / 'p.sqlite3'}")
-        try:
-            _three_forms_agree(engine)
-        finally:
-            engine.dispose()
+    with database_engine(tmp_path) as engine:
+        _three_forms_agree(engine)
 
 
 def _three_forms_agree(engine) -> None:
-    Base.metadata.create_all(engine)
-    with Session(engine) as s:
-        for org_id in (OWNER_ORG, OTHER_ORG, GRANTED_ORG):
-            s.add(Organisation(id=org_id, acronym=f"O{org_id}", name="x"))
-        for uid in range(1, 10):
-            s.add(User(id=uid, email=f"u{uid}@x.org", password_hash="x", role="partner", org_id=OWNER_ORG))
-        s.flush()
+    with seeded_session(engine, range(1, 10)) as s:
         cases = {}
         product = itertools.product(STATES_LEVELS, GRANTS, (False, True, None))
         for i, ((state, level), (gorgs, gusers), discoverable) in enumerate(product, start=1):
-            s.add(StoredFile(sha256=f"{i:064x}", size=1, mime="text/plain"))
-            d = Document(id=i, title="t", filename="f", sha256=f"{i:064x}", org_id=OWNER_ORG,
-                         uploaded_by_id=UPLOADER, state=state, level=level, discoverable=discoverable)
-            d.org_grants = [OrgGrant(org_id=o) for o in gorgs]
-            d.user_grants = [UserGrant(user_id=u) for u in gusers]
-            s.add(d)
+            add_document(s, i, state, level, gorgs, gusers, discoverable=discoverable)
             cases[i] = facts(state, level, gorgs, gusers, bool(discoverable))
         s.commit()
         for d in s.scalars(select(Document)):  # facts_of reads the model as the matrix wrote it

@@ -15,15 +15,14 @@ from __future__ import annotations
 import json
 import random
 import re
-import string
 
 import pytest
 from audience_cast import cast
 from audience_cast import make_accounts
 from conftest import GATE_CODES
-from conftest import NONE_IDENTIFIED
 from conftest import svc
-from conftest import upload
+from leak_utils import canary_word
+from leak_utils import plant_document
 
 from repository.data.models import Document
 
@@ -57,10 +56,6 @@ PLANTS = {
 }
 
 
-def _word(rng: random.Random) -> str:
-    return "zq" + "".join(rng.choice(string.ascii_lowercase) for _ in range(10))
-
-
 @pytest.fixture
 def planted(no_request_rate_limits, app, world):
     """The canaries of :data:`PLANTS`, uploaded and reviewed through the API: (client, accounts, plants)."""
@@ -69,16 +64,11 @@ def planted(no_request_rate_limits, app, world):
     rng = random.Random()
     plants = {}
     for key, (steps, audience, code) in PLANTS.items():
-        title, summary, body, fname = (_word(rng) for _ in range(4))
+        title, summary, body, fname = (canary_word(rng) for _ in range(4))
         data = f"Field report {body} about protection risks.\n".encode() * 3
-        r = upload(client, accounts["owner_partner"], data=data, filename=f"{fname}.txt", title=f"Report {title}",
-                   summary=f"Summary {summary}", codes=[*GATE_CODES, code])
-        assert r.status_code == 201, r.json
-        doc_id = r.json["id"]
-        for step in steps:
-            r = client.post(f"/api/v1/documents/{doc_id}/review", headers=accounts["coordinator"].headers,
-                            json={"rationale": "Reviewed against the ISP.", **NONE_IDENTIFIED, **step})
-            assert r.status_code == 200, r.json
+        doc_id = plant_document(client, accounts["owner_partner"], accounts["coordinator"].headers, steps, key,
+                                data=data, filename=f"{fname}.txt", title=f"Report {title}",
+                                summary=f"Summary {summary}", codes=[*GATE_CODES, code])
         plants[key] = {"id": doc_id, "title": title, "summary": summary, "body": body, "fname": fname,
                        "audience": set(audience), "meta": set(), "code": code}
     # A discoverable document's metadata is seen by every logged-in account outside its audience (when the

@@ -20,21 +20,16 @@ independently of repository/protocol: who sees each plant whole (``full``) and w
 from __future__ import annotations
 
 import random
-import string
 
 import pytest
 from audience_cast import cast
-from audience_cast import make_accounts
 from conftest import CSRF_RE
 from conftest import GATE_CODES
-from conftest import World
-from conftest import database_url
 from conftest import login
 from conftest import release
 from conftest import upload
-
-from repository import create_app
-from repository.data import db
+from leak_utils import canary_word
+from leak_utils import leak_app
 
 ROLES = cast("uploader", "colleague", "owner_staff", "other_partner", "other_staff", "granted_person", "coordinator",
              "outside_admin")
@@ -65,30 +60,15 @@ PLANTS = {
 }
 
 
-def _word(rng: random.Random) -> str:
-    return "zq" + "".join(rng.choice(string.ascii_lowercase) for _ in range(10))
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    with database_url() as url:
-        app = create_app({
-            "DATA_DIR": str(tmp_path_factory.mktemp("discovery") / "data"),
-            "INDEX_MODE": "sync",
-            "TESTING": True,
-            "RATE_LIMITS": False,
-            "RATELIMIT_LOGIN_PER_ADDRESS": "100000 per minute",
-            "RATELIMIT_LOGIN_PER_ACCOUNT": "100000 per minute",
-            **({"DATABASE_URL": url} if url else {}),
-        })
-        assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
-        people = make_accounts(World(app), ROLES)
+    with leak_app(tmp_path_factory, "discovery", ROLES) as (app, people):
         client = app.test_client()
         rng = random.Random()
         plants = {}
         coord, asker = people["coordinator"], people["granted_person"]
         for key, (releases, then, full, meta) in PLANTS.items():
-            words = {part: _word(rng) for part in ("title", "summary", "body", "file")}
+            words = {part: canary_word(rng) for part in ("title", "summary", "body", "file")}
             r = upload(client, people["uploader"], data=f"Field report {words['body']} on protection.\n".encode() * 3,
                        filename=f"{words['file']}.txt", title=f"Report {words['title']}",
                        summary=f"About {words['summary']}", codes=list(GATE_CODES))
@@ -110,8 +90,6 @@ def world(tmp_path_factory):
                 assert r.status_code == 200
             plants[key] = {"id": doc_id, "words": words, "full": full, "meta": meta, "then": then}
         yield app, people, plants
-        app.extensions["repo"].worker.stop()
-        db.engine_of(app).dispose()
 
 
 def _get(client, path, who, **query):

@@ -12,24 +12,21 @@ from __future__ import annotations
 
 import random
 import re
-import string
 
-import pypdfium2
 import pytest
-from audience_cast import make_accounts
 from conftest import CSRF_RE
 from conftest import GATE_CODES
 from conftest import NONE_IDENTIFIED
-from conftest import World
-from conftest import database_url
-from conftest import login
-from conftest import upload
+from conftest import pdf_text
+from leak_utils import canary_word
+from leak_utils import channel_client
+from leak_utils import channels
+from leak_utils import leak_app
+from leak_utils import plant_document
 from test_leak_sweep import EVERYONE
 from test_leak_sweep import OWNER_AND_COORD
 from test_leak_sweep import ROLES
 
-from repository import create_app
-from repository.data import db
 from repository.data.models import Document
 
 NEVER = 987654
@@ -60,10 +57,6 @@ ORIGINALS = {
 COPY_AUDIENCE = OWNER_AND_COORD  # a copy enters review: the owner organisation and coordinators
 
 
-def _word(rng: random.Random) -> str:
-    return "zq" + "".join(rng.choice(string.ascii_lowercase) for _ in range(10))
-
-
 def _sheet(area: str, mail: str, n: int) -> bytes:
     rows = [
         ("Ahmed Salem Bukhris", "+218 91 000 01", "119850012"),
@@ -80,33 +73,16 @@ def _sheet(area: str, mail: str, n: int) -> bytes:
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
-    with database_url() as url:
-        app = create_app({
-            "DATA_DIR": str(tmp_path_factory.mktemp("redactions") / "data"),
-            "INDEX_MODE": "sync",
-            "TESTING": True,
-            "RATE_LIMITS": False,
-            "RATELIMIT_LOGIN_PER_ADDRESS": "100000 per minute",
-            "RATELIMIT_LOGIN_PER_ACCOUNT": "100000 per minute",
-            **({"DATABASE_URL": url} if url else {}),
-        })
-        assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
-        accounts = make_accounts(World(app), ROLES)
+    with leak_app(tmp_path_factory, "redactions", ROLES) as (app, accounts):
         client = app.test_client()
         coord = accounts["coordinator"].headers
         rng = random.Random()
         docs = {}  # key -> (id, words, audience)
         masked = []  # every masked value of every original: never in anything about a copy
         for n, (key, (steps, audience)) in enumerate(ORIGINALS.items()):
-            title, area, mail = _word(rng), _word(rng), _word(rng)
-            r = upload(client, accounts["owner_partner"], data=_sheet(area, mail, n), filename=f"{title}.txt",
-                       title=f"Focal points {title}", codes=list(GATE_CODES))
-            assert r.status_code == 201, r.get_json()
-            doc_id = r.get_json()["id"]
-            for step in steps:
-                r = client.post(f"/api/v1/documents/{doc_id}/review", headers=coord,
-                                json={"rationale": "Reviewed against the ISP.", **NONE_IDENTIFIED, **step})
-                assert r.status_code == 200, (key, r.get_json())
+            title, area, mail = canary_word(rng), canary_word(rng), canary_word(rng)
+            doc_id = plant_document(client, accounts["owner_partner"], coord, steps, key, data=_sheet(area, mail, n),
+                                    filename=f"{title}.txt", title=f"Focal points {title}", codes=list(GATE_CODES))
             r = client.post(f"/api/v1/documents/{doc_id}/redactions", headers=coord, json={})
             assert r.status_code == 201, (key, r.get_json())
             copy = r.get_json()
@@ -122,23 +98,13 @@ def planted(tmp_path_factory):
         assert r.status_code == 200, r.get_json()
         docs["copy_of_strict_for_release"] = (copy_id, docs["copy_of_strict_for_release"][1], EVERYONE)
         yield app, accounts, docs, masked
-        app.extensions["repo"].worker.stop()
-        db.engine_of(app).dispose()
 
 
-CHANNELS = [("anonymous", "html"), ("anonymous", "api")] + [
-    (who, ch) for who in sorted(ROLES) for ch in ("html", "api")
-]
+CHANNELS = channels(ROLES)
 
 
 def _client(app, accounts, who, channel):
-    client = app.test_client()
-    headers = {}
-    if who != "anonymous" and channel == "html":
-        assert login(client, ROLES[who][0]).status_code == 302
-    if who != "anonymous" and channel == "api":
-        headers = accounts[who].headers
-    return client, headers
+    return channel_client(app, accounts, ROLES, who, channel)
 
 
 def _get(client, path, headers, **query):
@@ -147,18 +113,10 @@ def _get(client, path, headers, **query):
     try:
         data = r.get_data()
         if r.status_code == 200 and r.mimetype == "application/pdf":
-            return r.status_code, _pdf_text(data), None
+            return r.status_code, pdf_text(data), None
         return r.status_code, data.decode("utf-8", "replace"), (r.get_json(silent=True) if r.is_json else None)
     finally:
         r.close()
-
-
-def _pdf_text(data: bytes) -> str:
-    pdf = pypdfium2.PdfDocument(data)
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
-    finally:
-        pdf.close()
 
 
 def _visible(docs, who) -> set[int]:

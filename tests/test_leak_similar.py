@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import random
 import re
-import string
 
 import pytest
-from audience_cast import make_accounts
 from conftest import GATE_CODES
-from conftest import NONE_IDENTIFIED
-from conftest import World
-from conftest import database_url
 from conftest import login
 from conftest import upload
+from leak_utils import canary_word
+from leak_utils import channel_client
+from leak_utils import channels
+from leak_utils import leak_app
+from leak_utils import plant_document
 from test_leak_sweep import OWNER_AND_COORD
 from test_leak_sweep import PLANTS as SWEEP_PLANTS
 from test_leak_sweep import ROLES
-
-from repository import create_app
-from repository.data import db
 
 #: The sweep's plants, and a discoverable confidential one: outside its audience only its metadata is seen, and it
 #: must never be named as a near-duplicate (that would say something about a text the caller may not read).
@@ -42,10 +39,6 @@ BASE = (
 )
 
 
-def _word(rng: random.Random) -> str:
-    return "zq" + "".join(rng.choice(string.ascii_lowercase) for _ in range(10))
-
-
 def _variant(canary: str) -> bytes:
     """The base report with one sentence naming ``canary``: a near-duplicate of every other variant."""
     return (BASE + f"The visit log reference is {canary} for the monthly file.\n" + BASE).encode()
@@ -53,50 +46,24 @@ def _variant(canary: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
-    with database_url() as url:
-        app = create_app({
-            "DATA_DIR": str(tmp_path_factory.mktemp("similar") / "data"),
-            "INDEX_MODE": "sync",
-            "TESTING": True,
-            "RATE_LIMITS": False,
-            "RATELIMIT_LOGIN_PER_ADDRESS": "100000 per minute",
-            "RATELIMIT_LOGIN_PER_ACCOUNT": "100000 per minute",
-            **({"DATABASE_URL": url} if url else {}),
-        })
-        assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
-        accounts = make_accounts(World(app), ROLES)
+    with leak_app(tmp_path_factory, "similar", ROLES) as (app, accounts):
         client = app.test_client()
         rng = random.Random()
         plants = {}
         for key, (steps, audience) in PLANTS.items():
-            title, body = _word(rng), _word(rng)
-            r = upload(client, accounts["owner_partner"], data=_variant(body), filename=f"{title}.txt",
-                       title=f"Report {title}", codes=list(GATE_CODES))
-            assert r.status_code == 201, r.get_json()
-            doc_id = r.get_json()["id"]
-            for step in steps:
-                r = client.post(f"/api/v1/documents/{doc_id}/review", headers=accounts["coordinator"].headers,
-                                json={"rationale": "Reviewed against the ISP.", **NONE_IDENTIFIED, **step})
-                assert r.status_code == 200, r.get_json()
+            title, body = canary_word(rng), canary_word(rng)
+            doc_id = plant_document(client, accounts["owner_partner"], accounts["coordinator"].headers, steps, key,
+                                    data=_variant(body), filename=f"{title}.txt", title=f"Report {title}",
+                                    codes=list(GATE_CODES))
             plants[key] = (doc_id, title, body, audience)
         yield app, accounts, plants
-        app.extensions["repo"].worker.stop()
-        db.engine_of(app).dispose()
 
 
-CHANNELS = [("anonymous", "html"), ("anonymous", "api")] + [
-    (who, ch) for who in sorted(ROLES) for ch in ("html", "api")
-]
+CHANNELS = channels(ROLES)
 
 
 def _client(app, accounts, who, channel):
-    client = app.test_client()
-    headers = {}
-    if who != "anonymous" and channel == "html":
-        assert login(client, ROLES[who][0]).status_code == 302
-    if who != "anonymous" and channel == "api":
-        headers = accounts[who].headers
-    return client, headers
+    return channel_client(app, accounts, ROLES, who, channel)
 
 
 @pytest.mark.parametrize(("who", "channel"), CHANNELS, ids=[f"{w}-{c}" for w, c in CHANNELS])
@@ -144,7 +111,7 @@ def test_upload_answer_names_only_visible_near_duplicates(planted, who):
     client = app.test_client()
     visible_ids = {doc_id for doc_id, _t, _b, audience in plants.values() if who in audience}
     hidden_ids = {doc_id for doc_id, _t, _b, audience in plants.values() if who not in audience}
-    r = upload(client, accounts[who], data=_variant(_word(random.Random())), filename="copy.txt",
+    r = upload(client, accounts[who], data=_variant(canary_word(random.Random())), filename="copy.txt",
                title="A re-saved copy", codes=list(GATE_CODES))
     assert r.status_code == 201, r.get_json()
     named = {s["id"] for s in r.get_json()["similar"]}

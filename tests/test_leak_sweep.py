@@ -24,17 +24,12 @@ from dataclasses import dataclass
 
 import pytest
 from audience_cast import cast
-from audience_cast import make_accounts
 from conftest import CSRF_RE
 from conftest import GATE_CODES
-from conftest import NONE_IDENTIFIED
-from conftest import World
-from conftest import database_url
 from conftest import login
-from conftest import upload
-
-from repository import create_app
-from repository.data import db
+from leak_utils import canary_word
+from leak_utils import leak_app
+from leak_utils import plant_document
 
 # name: (email, role, org); the owner partner is uploader@own.example.org, the granted user person@third.example.org
 ROLES = cast(owner_partner="uploader", other_partner="other_partner", other_staff="other_staff",
@@ -68,10 +63,6 @@ SKIP_METHODS = {"HEAD", "OPTIONS"}
 LAST = {"html.logout"}
 
 
-def _word(rng: random.Random) -> str:
-    return "zq" + "".join(rng.choice(string.ascii_lowercase) for _ in range(10))
-
-
 @dataclass
 class Plant:
     key: str
@@ -90,42 +81,23 @@ class Sweep:
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory):
-    with database_url() as url:
-        yield from _sweep(tmp_path_factory, url)
+    with leak_app(tmp_path_factory, "sweep", ROLES) as (app, accounts):
+        yield _sweep(app, accounts)
 
 
-def _sweep(tmp_path_factory, url: str | None):
-    app = create_app({
-        "DATA_DIR": str(tmp_path_factory.mktemp("sweep") / "data"),
-        "INDEX_MODE": "sync",
-        "TESTING": True,
-        "RATE_LIMITS": False,  # search, upload, download
-        "RATELIMIT_LOGIN_PER_ADDRESS": "100000 per minute",
-        "RATELIMIT_LOGIN_PER_ACCOUNT": "100000 per minute",
-        **({"DATABASE_URL": url} if url else {}),
-    })
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
-    world = World(app)
-    accounts = make_accounts(world, ROLES)
+def _sweep(app, accounts) -> Sweep:
     client = app.test_client()
     rng = random.Random()
     plants = {}
     for key, (steps, audience) in PLANTS.items():
-        title, body, fname = _word(rng), _word(rng), _word(rng)
+        title, body, fname = canary_word(rng), canary_word(rng), canary_word(rng)
         data = f"Field report {body} about protection risks.\n".encode() * 3
-        r = upload(client, accounts["owner_partner"], data=data, filename=f"{fname}.txt", title=f"Report {title}",
-                   summary=f"Summary of {title}", codes=list(GATE_CODES))
-        assert r.status_code == 201, r.get_json()
-        doc_id = r.get_json()["id"]
-        for step in steps:
-            r = client.post(f"/api/v1/documents/{doc_id}/review", headers=accounts["coordinator"].headers,
-                            json={"rationale": "Reviewed against the ISP.", **NONE_IDENTIFIED, **step})
-            assert r.status_code == 200, r.get_json()
+        doc_id = plant_document(client, accounts["owner_partner"], accounts["coordinator"].headers, steps, key,
+                                data=data, filename=f"{fname}.txt", title=f"Report {title}",
+                                summary=f"Summary of {title}", codes=list(GATE_CODES))
         plants[key] = Plant(key, doc_id, (title, body, fname), audience)
     tokens = {name: a.headers for name, a in accounts.items()}
-    yield Sweep(app, plants, tokens, {name: a.id for name, a in accounts.items()})
-    app.extensions["repo"].worker.stop()
-    db.engine_of(app).dispose()
+    return Sweep(app, plants, tokens, {name: a.id for name, a in accounts.items()})
 
 
 def _parameter_values(sweep: Sweep, who: str) -> dict[str, list[str]]:

@@ -18,21 +18,16 @@ from __future__ import annotations
 
 import io
 import random
-import string
 from dataclasses import dataclass
 
 import pytest
 from audience_cast import cast
-from audience_cast import make_accounts
 from conftest import GATE_CODES
-from conftest import NONE_IDENTIFIED
-from conftest import World
-from conftest import database_url
 from conftest import login
-from conftest import upload
-
-from repository import create_app
-from repository.data import db
+from leak_utils import canary_word
+from leak_utils import leak_app
+from leak_utils import plant_document
+from leak_utils import review_steps
 
 ROLES = cast("uploader", "colleague", "owner_staff", "granted_org_staff", "third_person", "other_partner",
              "other_staff", "coordinator", "outside_admin")
@@ -55,10 +50,6 @@ PLANTS = {
     "released_twice": ({"level": "restricted"}, ACCOUNTS, "release"),
 }
 NEVER = 987654
-
-
-def _word(rng: random.Random) -> str:
-    return "zq" + "".join(rng.choice(string.ascii_lowercase) for _ in range(10))
 
 
 @dataclass
@@ -93,42 +84,30 @@ class Setup:
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
-    with database_url() as url:
-        yield from _plant(tmp_path_factory, url)
+    with leak_app(tmp_path_factory, "versions", ROLES) as (app, accounts):
+        yield _plant(app, accounts)
 
 
-def _plant(tmp_path_factory, url):
-    app = create_app({
-        "DATA_DIR": str(tmp_path_factory.mktemp("versions") / "data"),
-        "INDEX_MODE": "sync",
-        "TESTING": True,
-        "RATE_LIMITS": False,
-        "RATELIMIT_LOGIN_PER_ADDRESS": "100000 per minute",
-        "RATELIMIT_LOGIN_PER_ACCOUNT": "100000 per minute",
-        **({"DATABASE_URL": url} if url else {}),
-    })
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
-    accounts = make_accounts(World(app), ROLES)
+def _plant(app, accounts) -> Setup:
     client = app.test_client()
     coord = accounts["coordinator"].headers
     rng = random.Random()
     plants = {}
     for key, (step, audience, fate) in PLANTS.items():
-        old, new, new_file = _word(rng), _word(rng), _word(rng)
-        r = upload(client, accounts["uploader"], data=f"Field report {old} on protection risks.\n".encode() * 3,
-                   filename="first.txt", title=f"Report {key}", codes=list(GATE_CODES))
-        assert r.status_code == 201, r.get_json()
-        doc_id = r.get_json()["id"]
-        release = {"action": "release", "rationale": "Reviewed against the ISP.", **NONE_IDENTIFIED, **step}
-        r = client.post(f"/api/v1/documents/{doc_id}/review", headers=coord, json=release)
-        assert r.status_code == 200, r.get_json()
+        old, new, new_file = canary_word(rng), canary_word(rng), canary_word(rng)
+        release = {"action": "release", **step}
+        doc_id = plant_document(client, accounts["uploader"], coord, [release], key,
+                                data=f"Field report {old} on protection risks.\n".encode() * 3,
+                                filename="first.txt", title=f"Report {key}", codes=list(GATE_CODES))
         data = f"Field report {new} on protection risks, revised.\n".encode() * 3
         r = client.post(f"/api/v1/documents/{doc_id}/versions", headers=accounts["uploader"].headers,
                         data={"file": (io.BytesIO(data), f"{new_file}.txt")}, content_type="multipart/form-data")
         assert r.status_code == 201, r.get_json()
-        if fate != "pending":
-            body = release if fate == "release" else {"action": fate, "rationale": "Not this one."}
-            r = client.post(f"/api/v1/documents/{doc_id}/review", headers=coord, json=body)
+        if fate == "release":
+            review_steps(client, coord, doc_id, [release], key)
+        elif fate != "pending":
+            r = client.post(f"/api/v1/documents/{doc_id}/review", headers=coord,
+                            json={"action": fate, "rationale": "Not this one."})
             assert r.status_code == 200, r.get_json()
         plants[key] = Plant(key, doc_id, old, new, new_file, audience, fate)
     browsers = {"anonymous": app.test_client()}
@@ -137,9 +116,7 @@ def _plant(tmp_path_factory, url):
         assert login(browser, account.email).status_code == 302
         browsers[name] = browser
     headers = {"anonymous": {}, **{name: a.headers for name, a in accounts.items()}}
-    yield Setup(app, plants, headers, browsers)
-    app.extensions["repo"].worker.stop()
-    db.engine_of(app).dispose()
+    return Setup(app, plants, headers, browsers)
 
 
 def _get(client, path, headers=None, **query):

@@ -8,8 +8,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-from conftest import database_url
-from sqlalchemy import create_engine
+from conftest import database_engine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -135,30 +134,39 @@ GRANTS = [((), ()), ((GRANTED_ORG,), ()), ((), (GRANTED_PERSON,)), ((GRANTED_ORG
 def test_three_forms_agree(tmp_path):
     """For every state x level x grants x actor, can_view == labels/principals == SQL filter (on this pass's
     database: SQLite, or PostgreSQL in the PostgreSQL pass)."""
-    with database_url() as url:
-        engine = create_engine(url or f"sqlite:///{tmp_path / 'p.sqlite3'}")
-        try:
-            _three_forms_agree(engine)
-        finally:
-            engine.dispose()
+    with database_engine(tmp_path) as engine:
+        _three_forms_agree(engine)
+
+
+def seeded_session(engine, user_ids) -> Session:
+    """A session on a new schema on ``engine``: the owner, other and granted organisations and a partner account
+    of the owner organisation for each of ``user_ids`` (flushed)."""
+    Base.metadata.create_all(engine)
+    s = Session(engine)
+    for org_id in (OWNER_ORG, OTHER_ORG, GRANTED_ORG):
+        s.add(Organisation(id=org_id, acronym=f"O{org_id}", name="x"))
+    for uid in user_ids:
+        s.add(User(id=uid, email=f"u{uid}@x.org", password_hash="x", role="partner", org_id=OWNER_ORG))
+    s.flush()
+    return s
+
+
+def add_document(s: Session, i: int, state, level, gorgs, gusers, **extra) -> None:
+    """Document ``i`` (and its file) of the owner organisation, uploaded by UPLOADER, with those grants."""
+    s.add(StoredFile(sha256=f"{i:064x}", size=1, mime="text/plain"))
+    d = Document(id=i, title="t", filename="f", sha256=f"{i:064x}", org_id=OWNER_ORG, uploaded_by_id=UPLOADER,
+                 state=state, level=level, **extra)
+    d.org_grants = [OrgGrant(org_id=o) for o in gorgs]
+    d.user_grants = [UserGrant(user_id=u) for u in gusers]
+    s.add(d)
 
 
 def _three_forms_agree(engine) -> None:
-    Base.metadata.create_all(engine)
-    with Session(engine) as s:
-        for org_id in (OWNER_ORG, OTHER_ORG, GRANTED_ORG):
-            s.add(Organisation(id=org_id, acronym=f"O{org_id}", name="x"))
-        for uid in (UPLOADER, OWNER_COLLEAGUE, OTHER_PERSON, GRANTED_PERSON, COORD, ADMIN_OF_OWNER, ORG_STAFF, 9):
-            s.add(User(id=uid, email=f"u{uid}@x.org", password_hash="x", role="partner", org_id=OWNER_ORG))
-        s.flush()
+    users = (UPLOADER, OWNER_COLLEAGUE, OTHER_PERSON, GRANTED_PERSON, COORD, ADMIN_OF_OWNER, ORG_STAFF, 9)
+    with seeded_session(engine, users) as s:
         cases = {}
         for i, ((state, level), (gorgs, gusers)) in enumerate(itertools.product(STATES_LEVELS, GRANTS), start=1):
-            s.add(StoredFile(sha256=f"{i:064x}", size=1, mime="text/plain"))
-            d = Document(id=i, title="t", filename="f", sha256=f"{i:064x}", org_id=OWNER_ORG,
-                         uploaded_by_id=UPLOADER, state=state, level=level)
-            d.org_grants = [OrgGrant(org_id=o) for o in gorgs]
-            d.user_grants = [UserGrant(user_id=u) for u in gusers]
-            s.add(d)
+            add_document(s, i, state, level, gorgs, gusers)
             cases[i] = facts(state, level, gorgs, gusers)
         s.commit()
         for name, actor in ACTORS.items():

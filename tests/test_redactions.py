@@ -16,6 +16,7 @@ import pypdfium2
 import pytest
 from conftest import accounts
 from conftest import browser_for
+from conftest import pdf_text
 from conftest import release
 from conftest import svc
 from conftest import upload
@@ -59,14 +60,6 @@ def cast(world):
 
 def _kinds(doc: dict) -> set[str]:
     return {f["kind"] for f in doc["detected"]}
-
-
-def _pdf_text(data: bytes) -> str:
-    pdf = pypdfium2.PdfDocument(data)
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
-    finally:
-        pdf.close()
 
 
 def _floor(level: str | None) -> int:
@@ -125,7 +118,7 @@ def _check_copy(app, client, coord, original: dict, copy: dict, secrets: list[st
     # the copy's file and stored text hold none of the values
     data = _download(client, coord, copy["id"])
     assert hashlib.sha256(data).hexdigest() == copy["sha256"]
-    file_text = _pdf_text(data)
+    file_text = pdf_text(data)
     s = svc(app)
     try:
         stored = s.session.get(Document, copy["id"]).text
@@ -167,7 +160,7 @@ def test_arabic_contact_sheet_copy_has_no_identifiers_and_a_lower_minimum(app, c
     _check_copy(app, client, cast["coord"], original, copy, AR_SECRETS, ["■اسم■", "■هاتف■", "■بريد■", "■رقم■"])
     assert copy["language"] == "ar"
     assert "مصراتة" in copy["title"] and copy["title"].endswith("(redacted)")
-    assert "مصراتة" in _pdf_text(_download(client, cast["coord"], copy["id"]))  # Arabic kept, in logical order
+    assert "مصراتة" in pdf_text(_download(client, cast["coord"], copy["id"]))  # Arabic kept, in logical order
 
 
 def test_only_the_chosen_kinds_are_masked(app, client, cast, tmp_path):
@@ -371,6 +364,6 @@ def test_pdf_writer_is_shared_with_the_demo(tmp_path):
 
     assert generate.find_arabic_font is pdfwrite.find_arabic_font
     path = pdfwrite.write_text_pdf(tmp_path / "x.pdf", "Line one\n\fLine two [phone]", title="T", language="en")
-    text = _pdf_text(path.read_bytes())
+    text = pdf_text(path.read_bytes())
     assert "Line one" in text and "Line two [phone]" in text
     assert len(pypdfium2.PdfDocument(io.BytesIO(path.read_bytes()))) == 2
