@@ -388,6 +388,16 @@ def _page_step(doc_id: str, step, done, passes: tuple[int, ...] = _NOT_FOUND, an
     return redirect(url_for("html.document", doc_id=doc_id) + anchor)
 
 
+def _file_step(doc_id: str, missing: str, send, done, anchor: str = ""):
+    """A document-page form that sends a file: with no file chosen, flash ``missing`` and go back; otherwise
+    :func:`_page_step` with ``send(file)`` (refusals other than "not found" are flashed)."""
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash(missing, "error")
+        return redirect(url_for("html.document", doc_id=doc_id))
+    return _page_step(doc_id, lambda: send(file), done, _NOT_THEIRS, anchor)
+
+
 @bp.post("/documents/<doc_id>/review")
 def review(doc_id: str):
     """A coordinator's decision from the review form."""
@@ -433,16 +443,12 @@ def replace_file(doc_id: str):
     actor = html_actor()
     svc = service()
     svc.documents.require(actor, doc_id, "replace")
-    file = request.files.get("file")
-    if file is None or not file.filename:
-        flash(_("Choose the new file."), "error")
-        return redirect(url_for("html.document", doc_id=doc_id))
-    return _page_step(
+    return _file_step(
         doc_id,
-        lambda: svc.intake.replace_file(actor, doc_id, file.stream, file.filename),
+        _("Choose the new file."),
+        lambda file: svc.intake.replace_file(actor, doc_id, file.stream, file.filename),
         lambda doc: _("File replaced; the sensitivity scan ran again.")
         + (" " + _("Send it back to review when ready.") if doc.state == protocol.RETURNED else " "),
-        _NOT_THEIRS,
     )
 
 
@@ -453,19 +459,15 @@ def upload_version(doc_id: str):
     actor = html_actor()
     svc = service()
     svc.versions.require_new(actor, doc_id)
-    file = request.files.get("file")
-    if file is None or not file.filename:
-        flash(_("Choose the file of the new version."), "error")
-        return redirect(url_for("html.document", doc_id=doc_id))
-    return _page_step(
+    return _file_step(
         doc_id,
-        lambda: svc.versions.upload(actor, doc_id, file.stream, file.filename),
+        _("Choose the file of the new version."),
+        lambda file: svc.versions.upload(actor, doc_id, file.stream, file.filename),
         lambda v: _(
             "Version %(number)s uploaded; it waits for review. Until it is released, readers see the last released "
             "version.",
             number=v.number,
         ),
-        _NOT_THEIRS,
         "#versions",
     )
 
