@@ -275,7 +275,7 @@ def test_wall_clock_timeout(tmp_path):
 
 
 def test_cpu_limit(tmp_path):
-    path = ff.make_many_tj_pdf(tmp_path / "tj.pdf", 1_600_000)  # about 2.5 s of CPU unlimited
+    path = ff.make_many_tj_pdf(tmp_path / "tj.pdf", 5_000_000)  # about 5 s of CPU unlimited, well over the limit
     result, elapsed = _sandboxed(path, PDF, cpu_seconds=1, memory_mb=3072)
     assert result.status == "unavailable"
     assert result.reason == "extraction used more than 1 s of CPU time"
