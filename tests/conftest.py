@@ -4,6 +4,7 @@ real form with its CSRF token."""
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import re
@@ -134,6 +135,9 @@ def stop_app(app, drop: bool = True) -> None:
     test database; an app started again on the same data passes ``DATABASE_URL=app.config["DATABASE_URL"]``."""
     app.extensions["repo"].worker.stop()
     app.extensions["repo"].extractor.close()
+    # answers a test left unread (a streamed catalogue) are finalised first: their sessions then give their
+    # connections back to the pool, which dispose() closes, instead of being collected later with them open
+    gc.collect()
     db.engine_of(app).dispose()
     url = app.config.get("DATABASE_URL", "")
     if drop and POSTGRES_URL and url.rsplit("/", 1)[-1] in _CREATED:

@@ -4,6 +4,7 @@ who may see it stays written out by hand in the test."""
 
 from __future__ import annotations
 
+import gc
 import random
 import string
 from collections.abc import Iterator
@@ -41,6 +42,8 @@ def leak_app(tmp_path_factory, name: str, roles: dict[str, tuple[str, str, str]]
             yield app, make_accounts(World(app), roles)
         finally:
             app.extensions["repo"].worker.stop()
+            app.extensions["repo"].extractor.close()
+            gc.collect()  # unread streamed answers give their connections back before the engine closes them
             db.engine_of(app).dispose()
 
 
